@@ -1,0 +1,43 @@
+# A fresh clone needs only `make serve` or `make test`; each does the set-up it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL_DIR := models/default
+DATA := labeled_data/sentences.csv
+CODEBOOK := labeled_data/codebook.yaml
+SHARED_DEV := ../shared/data/real_dev_sentences.csv
+
+.PHONY: install model serve test lint dev-eval benchmarks clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# The default model is rebuilt whenever the corpus, the codebook or the training code changes.
+model: $(MODEL_DIR)/card.json
+
+$(MODEL_DIR)/card.json: $(VENV)/.installed $(DATA) $(CODEBOOK) $(wildcard framing/*.py training/*.py)
+	$(BIN)/framing train --data $(DATA) --codebook $(CODEBOOK) --out $(MODEL_DIR) \
+		--name default --strict --force --report $(MODEL_DIR)/training_report.json
+
+serve: model
+	$(BIN)/framing serve --model $(MODEL_DIR)
+
+test: model
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The real development set (needs ../shared); figures are recorded in models/README.md.
+dev-eval: model
+	$(BIN)/framing evaluate --model $(MODEL_DIR) --data $(SHARED_DEV)
+
+clean:
+	rm -rf $(VENV) $(MODEL_DIR) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,342 @@
+"""The ``framing`` command: a thin click layer over the library and the training package."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from framing.artifact import load_model, save_model
+from framing.codebook import default_codebook, load_codebook
+from framing.data import MAX_CUE_SHARE, LabeledData, check_data, read_labeled_csv
+from framing.errors import FramingError
+from framing.paths import DEFAULT_MODEL_DIR
+
+MODEL_OPTION = click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Model folder (default: $FRAMING_MODEL_DIR, else models/default).",
+)
+
+
+def _model_dir(model_dir: Path | None) -> Path:
+    if model_dir is not None:
+        return model_dir
+    return Path(os.environ.get("FRAMING_MODEL_DIR") or DEFAULT_MODEL_DIR)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+class _Group(click.Group):
+    """Turns the library's named errors into one ``Error: ...`` line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except FramingError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="framing")
+def main() -> None:
+    """Tag sentences about the Russia-Ukraine war with the rhetorical framings they invoke.
+
+    Example: framing tag "Russia must withdraw its troops from Ukraine."
+    """
+
+
+@main.command()
+@click.argument("text", nargs=-1)
+@MODEL_OPTION
+@click.option("--threshold", type=click.FloatRange(0, 1), help="One threshold for every frame.")
+@click.option(
+    "--explain/--no-explain", default=True, show_default=True, help="Show evidence words."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option(
+    "--all-scores", is_flag=True, help="Print every frame's score, not just predicted ones."
+)
+def tag(
+    text: tuple[str, ...],
+    model_dir: Path | None,
+    threshold: float | None,
+    explain: bool,
+    as_json: bool,
+    all_scores: bool,
+) -> None:
+    """Split TEXT into sentences and print each with its frames and scores.
+
+    TEXT is one or more arguments joined by spaces; without it, or with "-", text is read from
+    standard input.
+
+    Example: framing tag "Putin wants to break his isolation. Talks only buy him time."
+    """
+    joined = " ".join(text)
+    if not joined or joined == "-":
+        joined = sys.stdin.read()
+    model = load_model(_model_dir(model_dir))
+    tagged = model.tag_text(joined, threshold=threshold, explain=explain)
+    if as_json:
+        payload = {
+            "model": {"name": model.name, "version": model.version},
+            "results": [t.to_dict() for t in tagged],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not tagged:
+        click.echo("(no sentences)")
+    for number, item in enumerate(tagged, start=1):
+        click.echo(f"[{number}] {item.sentence}")
+        if not item.frames:
+            click.echo("    (no frame)")
+        for frame in item.frames:
+            evidence = f"  evidence: {', '.join(frame.evidence)}" if frame.evidence else ""
+            click.echo(f"    {frame.id:<24} {frame.score:.2f}{evidence}")
+        if all_scores:
+            scores = "  ".join(f"{k}={v:.2f}" for k, v in item.scores.items())
+            click.echo(f"    scores: {scores}")
+
+
+@main.command()
+@click.argument("input_path", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_path", required=True, type=click.Path(path_type=Path))
+@click.option("--text-column", default="text", show_default=True, help="Column holding the text.")
+@MODEL_OPTION
+@click.option("--threshold", type=click.FloatRange(0, 1), help="One threshold for every frame.")
+@click.option("--chunksize", default=5000, show_default=True, type=click.IntRange(1))
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def score(
+    input_path: Path,
+    output_path: Path,
+    text_column: str,
+    model_dir: Path | None,
+    threshold: float | None,
+    chunksize: int,
+    force: bool,
+) -> None:
+    """Score a CSV file: every row and column kept, plus `frames` and `score_<frame>` columns.
+
+    `frames` holds the predicted frame ids joined by ";" (empty for none); each score column is
+    a probability from 0 to 1. The output is written to a temporary file and renamed at the end.
+
+    Example: framing score speeches.csv --text-column text -o speeches_scored.csv
+    """
+    from framing.scoring import score_csv
+
+    model = load_model(_model_dir(model_dir))
+    rows = score_csv(
+        model,
+        input_path,
+        output_path,
+        text_column=text_column,
+        threshold=threshold,
+        chunksize=chunksize,
+        force=force,
+    )
+    _say(f"scored {rows} rows into {output_path}")
+
+
+def _read_training_data(data_path: Path, codebook_path: Path | None) -> LabeledData:
+    if codebook_path is not None:
+        return read_labeled_csv(data_path, load_codebook(codebook_path))
+    data = read_labeled_csv(data_path)
+    default = default_codebook()
+    if data.codebook.ids and all(frame_id in default for frame_id in data.codebook.ids):
+        _say("the data uses the default codebook's frames; using its names and definitions")
+        return read_labeled_csv(data_path, default)
+    return data
+
+
+@main.command()
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Labeled CSV with `text` and `frames` (;-joined ids) columns.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the model into.",
+)
+@click.option(
+    "--codebook",
+    "codebook_path",
+    type=click.Path(path_type=Path),
+    help="Codebook YAML (default: the frames found in the data).",
+)
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
+@click.option("--name", default=None, help="Model name for the card (default: folder name).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail when a frame's cue-phrase share exceeds 50%% (the shipped corpus rule).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    help="Also write the full training report as JSON here.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing model folder.")
+def train(
+    data_path: Path,
+    out_dir: Path,
+    codebook_path: Path | None,
+    seed: int,
+    folds: int,
+    name: str | None,
+    strict: bool,
+    report_path: Path | None,
+    force: bool,
+) -> None:
+    """Train a model on a labeled CSV and write it, with its card, into a folder.
+
+    Checks the data first, holds out a near-duplicate-free test fold, tunes one threshold per
+    frame on out-of-fold scores, and reports cross-validated and held-out metrics.
+
+    Example: framing train --data labeled_data/sentences.csv --out models/mine
+    """
+    from training.evaluate import metrics_table
+    from training.train import train_model
+
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        raise FramingError(f"{out_dir} already exists and is not empty; pass --force to replace it")
+    data = _read_training_data(data_path, codebook_path)
+    result = train_model(
+        data,
+        seed=seed,
+        n_folds=folds,
+        max_cue_share=MAX_CUE_SHARE if strict else None,
+        name=name or out_dir.name,
+        data_path=data_path,
+        progress=_say,
+    )
+    click.echo(result.data_report_text)
+    click.echo("\nheld-out test:\n" + metrics_table(result.report["test"]))
+    click.echo(
+        "\ncross-validation (training split):\n" + metrics_table(result.report["cross_validation"])
+    )
+    if out_dir.exists() and force:
+        shutil.rmtree(out_dir)
+    save_model(result.model, out_dir, card=result.card, card_markdown=result.card_markdown)
+    if report_path:
+        report_path.write_text(json.dumps(result.report, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"\nmodel written to {out_dir}")
+
+
+@main.command()
+@MODEL_OPTION
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Labeled CSV with `text` and `frames` columns.",
+)
+@click.option("--threshold", type=click.FloatRange(0, 1), help="One threshold for every frame.")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path),
+    help="Also write the metrics as JSON here ('-' for standard output only).",
+)
+def evaluate(
+    model_dir: Path | None, data_path: Path, threshold: float | None, json_path: Path | None
+) -> None:
+    """Evaluate a model on labeled data: precision, recall and F1 per frame, macro and micro.
+
+    Example: framing evaluate --model models/default --data ../shared/data/real_dev_sentences.csv
+    """
+    from training.evaluate import evaluate_model, metrics_table
+
+    model = load_model(_model_dir(model_dir))
+    data = read_labeled_csv(data_path, model.codebook)
+    metrics = evaluate_model(model, data, threshold=threshold)
+    if json_path is not None and str(json_path) == "-":
+        click.echo(json.dumps(metrics, indent=2))
+        return
+    click.echo(f"model {model.name} {model.version} on {data_path} ({len(data)} sentences)")
+    click.echo(metrics_table(metrics))
+    if json_path is not None:
+        json_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+
+
+@main.command()
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Labeled CSV with `text` and `frames` columns.",
+)
+@click.option(
+    "--codebook",
+    "codebook_path",
+    type=click.Path(path_type=Path),
+    help="Codebook YAML (default: the frames found in the data).",
+)
+@click.option("--strict", is_flag=True, help="Fail when a frame's cue-phrase share exceeds 50%%.")
+@click.option("--min-positives", default=0, show_default=True, type=click.IntRange(0))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def check(
+    data_path: Path, codebook_path: Path | None, strict: bool, min_positives: int, as_json: bool
+) -> None:
+    """Check labeled data: counts, duplicates, near-duplicates, unknown frames, cue-phrase shares.
+
+    Exits with status 1 when the data has problems that would stop training.
+
+    Example: framing check --data labeled_data/sentences.csv --codebook labeled_data/codebook.yaml
+    """
+    data = _read_training_data(data_path, codebook_path)
+    report = check_data(
+        data, max_cue_share=MAX_CUE_SHARE if strict else None, min_positives=min_positives
+    )
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.to_text())
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@MODEL_OPTION
+def serve(host: str, port: int, workers: int, model_dir: Path | None) -> None:
+    """Serve the web page and the JSON API under gunicorn, the model loaded once per worker.
+
+    Example: framing serve --port 8000 --workers 2 --model models/default
+    """
+    directory = _model_dir(model_dir).resolve()
+    load_model(directory)  # fail here, with a clear message, rather than in every worker
+    env = {**os.environ, "FRAMING_MODEL_DIR": str(directory)}
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--graceful-timeout",
+        "20",
+        "--access-logfile",
+        "-",
+        "service:create_app()",
+    ]
+    _say(f"serving {directory} on http://{host}:{port}/ with {workers} worker(s)")
+    os.execvpe(command[0], command, env)

@@ -1,0 +1,212 @@
+"""The framing model: one fitted scikit-learn Pipeline, per-frame thresholds, explanations.
+
+``predict_scores`` is the pure centre: texts in, one probability per frame out. ``FramingModel``
+adds what users need around it: thresholds, sentence splitting, and the words behind a score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from framing.codebook import Codebook
+from framing.segment import split_sentences
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def predict_scores(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
+    """Probability of every frame for every text: an ``(n_texts, n_frames)`` float array."""
+    if len(texts) == 0:
+        n_frames = len(pipeline.classes_) if hasattr(pipeline, "classes_") else 0
+        return np.zeros((0, n_frames))
+    scores = pipeline.predict_proba(list(texts))
+    return np.asarray(scores, dtype=float)
+
+
+@dataclass(frozen=True)
+class FrameScore:
+    """A frame predicted for a sentence."""
+
+    id: str
+    name: str
+    score: float
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"id": self.id, "name": self.name, "score": self.score, "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class TaggedSentence:
+    """A sentence, where it sits, its predicted frames (most confident first) and all scores."""
+
+    sentence: str
+    start: int
+    end: int
+    frames: list[FrameScore]
+    scores: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "frames": [f.to_dict() for f in self.frames],
+            "scores": self.scores,
+        }
+
+
+class FramingModel:
+    """A fitted multi-label framing classifier.
+
+    Args:
+        pipeline: Fitted Pipeline whose ``predict_proba`` gives one column per frame.
+        codebook: The frames, in column order.
+        thresholds: Per-frame decision thresholds, in codebook order.
+        card: The model card (metadata), as loaded from ``card.json``.
+    """
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        codebook: Codebook,
+        thresholds: Sequence[float],
+        card: dict[str, Any] | None = None,
+    ) -> None:
+        self.pipeline = pipeline
+        self.codebook = codebook
+        self.thresholds = np.asarray(thresholds, dtype=float)
+        self.card = card or {}
+        if len(self.thresholds) != len(codebook):
+            raise ValueError(
+                f"{len(self.thresholds)} thresholds for {len(codebook)} frames; they must match"
+            )
+
+    @property
+    def frame_ids(self) -> list[str]:
+        """Frame ids in score-column order."""
+        return self.codebook.ids
+
+    @property
+    def name(self) -> str:
+        """The model's name, from its card."""
+        return str(self.card.get("name", "unnamed"))
+
+    @property
+    def version(self) -> str:
+        """The model's version, from its card."""
+        return str(self.card.get("version", "0"))
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """``(n_texts, n_frames)`` probabilities."""
+        return predict_scores(self.pipeline, texts)
+
+    def decide(self, scores: np.ndarray, threshold: float | None = None) -> np.ndarray:
+        """0/1 decisions from scores, with the tuned thresholds or one override for all frames."""
+        cut = self.thresholds if threshold is None else np.full(len(self.thresholds), threshold)
+        return (scores >= cut).astype(np.int8)
+
+    def predict(self, texts: Sequence[str], *, threshold: float | None = None) -> list[list[str]]:
+        """The frame ids each text invokes."""
+        decisions = self.decide(self.predict_proba(texts), threshold)
+        ids = self.frame_ids
+        return [[ids[j] for j in np.flatnonzero(row)] for row in decisions]
+
+    def explain(
+        self, text: str, frame_ids: Sequence[str], *, top_n: int = 5
+    ) -> dict[str, list[str]]:
+        """The words and phrases of ``text`` that raise each frame's score most.
+
+        Occlusion: each word is removed in turn and the drop in the frame's score measured; the
+        words with the largest drops are evidence, adjacent ones joined into phrases, strongest first.
+        This works for any pipeline, and the words are the sentence's own.
+        """
+        words = list(_WORD.finditer(text))
+        if not words or not frame_ids:
+            return {frame_id: [] for frame_id in frame_ids}
+        variants = [text[: w.start()] + text[w.end() :] for w in words]
+        scores = self.predict_proba([text, *variants])
+        base, occluded = scores[0], scores[1:]
+        columns = [self.frame_ids.index(frame_id) for frame_id in frame_ids]
+        evidence: dict[str, list[str]] = {}
+        for frame_id, column in zip(frame_ids, columns, strict=True):
+            drops = base[column] - occluded[:, column]
+            order = [i for i in np.argsort(-drops, kind="stable")[:top_n] if drops[i] > 0]
+            if order:
+                floor = 0.2 * drops[order[0]]
+                order = [i for i in order if drops[i] >= floor]
+            evidence[frame_id] = _join_adjacent(text, words, sorted(order), drops)
+        return evidence
+
+    def tag(
+        self,
+        sentences: Sequence[str],
+        *,
+        threshold: float | None = None,
+        explain: bool = False,
+        offsets: Sequence[tuple[int, int]] | None = None,
+    ) -> list[TaggedSentence]:
+        """Tag each sentence with its frames (most confident first) and every frame's score."""
+        scores = self.predict_proba(sentences)
+        decisions = self.decide(scores, threshold)
+        ids = self.frame_ids
+        tagged = []
+        for index, sentence in enumerate(sentences):
+            row = scores[index]
+            chosen = sorted(np.flatnonzero(decisions[index]), key=lambda j: (-row[j], j))
+            chosen_ids = [ids[j] for j in chosen]
+            evidence = self.explain(sentence, chosen_ids) if explain and chosen_ids else {}
+            frames = [
+                FrameScore(
+                    id=ids[j],
+                    name=self.codebook.frames[j].name,
+                    score=round(float(row[j]), 4),
+                    evidence=evidence.get(ids[j], []),
+                )
+                for j in chosen
+            ]
+            start, end = offsets[index] if offsets is not None else (0, len(sentence))
+            tagged.append(
+                TaggedSentence(
+                    sentence=sentence,
+                    start=start,
+                    end=end,
+                    frames=frames,
+                    scores={ids[j]: round(float(row[j]), 4) for j in range(len(ids))},
+                )
+            )
+        return tagged
+
+    def tag_text(
+        self, text: str, *, threshold: float | None = None, explain: bool = False
+    ) -> list[TaggedSentence]:
+        """Split ``text`` into sentences and tag each, with character offsets into ``text``."""
+        sentences = split_sentences(text)
+        return self.tag(
+            [s.text for s in sentences],
+            threshold=threshold,
+            explain=explain,
+            offsets=[(s.start, s.end) for s in sentences],
+        )
+
+
+def _join_adjacent(
+    text: str, words: list[re.Match[str]], chosen: list[int], drops: np.ndarray
+) -> list[str]:
+    """Join chosen word indices that are neighbours into phrases, strongest phrase first."""
+    runs: list[list[int]] = []
+    for index in chosen:
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    runs.sort(key=lambda run: -max(drops[i] for i in run))
+    return [text[words[run[0]].start() : words[run[-1]].end()] for run in runs]

@@ -1,0 +1,131 @@
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from framing.cli import main
+from tests.conftest import write_csv
+
+
+@pytest.fixture()
+def run():
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_every_command_has_help_with_an_example(run):
+    for name, command in main.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example:" in result.output, f"{name} --help has no example"
+        assert command.help
+
+
+def test_tag_prints_frames_per_sentence(run, tiny_model_dir):
+    result = run("tag", "--model", tiny_model_dir, "Heavy rain hit the coast. The striker scored.")
+    assert result.exit_code == 0
+    assert "[1] Heavy rain hit the coast." in result.output
+    assert "[2] The striker scored." in result.output
+    assert "weather" in result.output.split("[2]")[0]
+
+
+def test_tag_json_and_stdin(run, tiny_model_dir):
+    result = run("tag", "--model", tiny_model_dir, "--json", input="A fine goal in the match.\n")
+    payload = json.loads(result.output)
+    assert payload["model"]["name"] == "tiny"
+    [item] = payload["results"]
+    assert item["sentence"] == "A fine goal in the match."
+    assert set(item["scores"]) == {"weather", "sport", "food"}
+
+
+def test_missing_model_is_one_clear_error_line(run, tmp_path):
+    result = run("tag", "--model", tmp_path / "none", "text")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: model folder not found")
+    assert "Traceback" not in result.output
+
+
+def test_score_keeps_rows_columns_and_order(run, tiny_model_dir, tmp_path):
+    rows = [
+        ("1", "Heavy rain tonight.", "x"),
+        ("2", "", "y"),
+        ("3", "A late goal won it.", "z, with comma"),
+    ]
+    source = write_csv(tmp_path / "in.csv", ["id", "body", "note"], rows)
+    out = tmp_path / "out.csv"
+    result = run(
+        "score",
+        source,
+        "-o",
+        out,
+        "--text-column",
+        "body",
+        "--model",
+        tiny_model_dir,
+        "--chunksize",
+        "2",
+    )
+    assert result.exit_code == 0, result.output
+    with open(out, encoding="utf-8", newline="") as handle:
+        scored = list(csv.DictReader(handle))
+    assert [r["id"] for r in scored] == ["1", "2", "3"]
+    assert [(r["id"], r["body"], r["note"]) for r in scored] == rows
+    assert list(scored[0])[:4] == ["id", "body", "note", "frames"]
+    assert [c for c in scored[0] if c.startswith("score_")] == [
+        "score_weather",
+        "score_sport",
+        "score_food",
+    ]
+    assert scored[1]["frames"] == "" and float(scored[1]["score_weather"]) == 0.0
+    assert "weather" in scored[0]["frames"].split(";")
+
+
+def test_score_refuses_to_overwrite_and_names_missing_column(run, tiny_model_dir, tmp_path):
+    source = write_csv(tmp_path / "in.csv", ["id", "body"], [("1", "Rain.")])
+    out = tmp_path / "out.csv"
+    out.write_text("precious", encoding="utf-8")
+    result = run("score", source, "-o", out, "--text-column", "body", "--model", tiny_model_dir)
+    assert result.exit_code == 1 and "already exists; pass --force" in result.output
+    assert out.read_text(encoding="utf-8") == "precious"
+    result = run("score", source, "-o", tmp_path / "new.csv", "--model", tiny_model_dir)
+    assert result.exit_code == 1
+    assert "CSV has no column 'text'; found: id, body" in result.output
+    assert not (tmp_path / "new.csv").exists()
+
+
+def test_train_evaluate_and_check(run, tiny_dir, tmp_path):
+    out = tmp_path / "m"
+    result = run(
+        "train",
+        "--data",
+        tiny_dir / "labeled.csv",
+        "--codebook",
+        tiny_dir / "codebook.yaml",
+        "--out",
+        out,
+        "--folds",
+        "3",
+        "--report",
+        tmp_path / "report.json",
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "model.joblib").exists() and (out / "card.json").exists()
+    assert "held-out test" in result.output and "data check: ok" in result.output
+    assert json.loads((tmp_path / "report.json").read_text())["split"]["n_folds"] == 3
+    again = run("train", "--data", tiny_dir / "labeled.csv", "--out", out, "--folds", "3")
+    assert again.exit_code == 1 and "pass --force" in again.output
+
+    result = run("evaluate", "--model", out, "--data", tiny_dir / "labeled.csv", "--json", "-")
+    metrics = json.loads(result.output)
+    assert set(metrics["per_frame"]) == {"weather", "sport", "food"}
+
+    assert run("check", "--data", tiny_dir / "labeled.csv").exit_code == 0
+    bad = write_csv(tmp_path / "bad.csv", ["text", "frames"], [("Rain.", "weathr")])
+    result = run("check", "--data", bad, "--codebook", tiny_dir / "codebook.yaml")
+    assert result.exit_code == 1
+    assert "unknown frame 'weathr' (did you mean 'weather'?)" in result.output

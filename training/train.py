@@ -1,0 +1,343 @@
+"""Fit a framing model: honest split, out-of-fold thresholds, cross-validated and held-out scores."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+
+from framing.artifact import SCHEMA_VERSION, file_sha256
+from framing.data import (
+    LabeledData,
+    check_data,
+    duplicate_groups,
+    group_folds,
+    near_duplicate_pairs,
+)
+from framing.errors import DataError
+from framing.model import FramingModel, predict_scores
+from training.metrics import brier_scores, multilabel_metrics, tune_thresholds
+from training.pipeline import DEFAULT_CONFIG, PipelineConfig, build_pipeline
+
+Progress = Callable[[str], None]
+
+INTENDED_USE = (
+    "Sentence-level tagging of rhetorical framings of the Russia-Ukraine war in English political "
+    "text (official readouts, statements, speeches, news, op-eds, social posts), to help "
+    "researchers, analysts and journalists find and count frames. Scores are probabilities per "
+    "frame; frames above the tuned thresholds are predictions to be checked by people."
+)
+LIMITATIONS = [
+    "Trained on sentences written for this project in the registers of the field, not on real "
+    "documents; real-text performance is measured on a separate real development set and is lower.",
+    "English only. Bag-of-n-gram features: no long-range context, irony or speaker identity.",
+    "A frame label means the sentence invokes the frame, endorsed or refuted; it says nothing "
+    "about the speaker's stance or the truth of the claim.",
+    "Sentence-level: frames carried across sentences (pronouns, ellipsis) are missed.",
+    "Rare frames in real text (root causes, talks as stalling) have little real evaluation support.",
+]
+
+
+@dataclass
+class TrainResult:
+    """A trained model with everything measured along the way."""
+
+    model: FramingModel
+    report: dict[str, Any]
+    card: dict[str, Any]
+    card_markdown: str = ""
+    data_report_text: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _fit(config: PipelineConfig, seed: int, texts: list[str], labels: np.ndarray) -> Pipeline:
+    pipeline = build_pipeline(config, seed=seed)
+    return pipeline.fit(texts, labels)
+
+
+def out_of_fold_scores(
+    config: PipelineConfig,
+    data: LabeledData,
+    folds: np.ndarray,
+    *,
+    seed: int,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """Scores for every row from a model that did not see the row's fold."""
+    scores = np.zeros(data.labels.shape, dtype=float)
+    template = build_pipeline(config, seed=seed)
+    n_folds = int(folds.max()) + 1
+    for fold in range(n_folds):
+        if progress:
+            progress(f"cross-validation fold {fold + 1}/{n_folds}")
+        held = folds == fold
+        train_index = np.flatnonzero(~held)
+        pipeline = clone(template).fit(
+            [data.texts[i] for i in train_index], data.labels[train_index]
+        )
+        scores[held] = predict_scores(pipeline, [data.texts[i] for i in np.flatnonzero(held)])
+    return scores
+
+
+def _check_learnable(data: LabeledData, folds: np.ndarray, n_folds: int) -> None:
+    problems = []
+    for j, frame_id in enumerate(data.codebook.ids):
+        count = int(data.labels[:, j].sum())
+        if count < n_folds:
+            problems.append(
+                f"frame {frame_id!r} has {count} positive example(s); at least {n_folds} are needed "
+                f"to cross-validate with {n_folds} folds. Label more examples, drop the frame, or "
+                "lower --folds"
+            )
+        elif len(np.unique(folds[data.labels[:, j] == 1])) < 2:
+            problems.append(f"frame {frame_id!r}: all positives fall in one near-duplicate group")
+    if problems:
+        raise DataError("cannot train:\n  " + "\n  ".join(problems))
+
+
+def train_model(
+    data: LabeledData,
+    *,
+    config: PipelineConfig = DEFAULT_CONFIG,
+    seed: int = 0,
+    n_folds: int = 5,
+    max_cue_share: float | None = None,
+    min_positives: int = 0,
+    name: str = "framing-model",
+    version: str = "1",
+    data_path: Path | None = None,
+    progress: Progress | None = None,
+) -> TrainResult:
+    """Train, evaluate and package a framing model.
+
+    Steps: group near-duplicates so none straddles a split; hold out one of ``n_folds``
+    stratified group folds as the test set; check the data; on the rest, tune per-frame thresholds
+    on out-of-fold scores and report cross-validated metrics; fit on the rest and report held-out
+    test metrics; finally refit on all rows with thresholds tuned on all out-of-fold scores.
+
+    Raises:
+        DataError: when the data check fails or a frame has too few examples.
+    """
+    say = progress or (lambda _message: None)
+    if len(data) < 2 * n_folds:
+        raise DataError(f"{data.source}: {len(data)} rows; need at least {2 * n_folds} to train")
+    say("finding near-duplicates")
+    pairs = near_duplicate_pairs(data.texts)
+    groups = duplicate_groups(len(data), pairs)
+    folds = group_folds(data.labels, groups, n_folds=n_folds, seed=seed)
+    test_mask = folds == 0
+    data_report = check_data(
+        data,
+        test_mask=test_mask,
+        near_pairs=pairs,
+        max_cue_share=max_cue_share,
+        min_positives=min_positives,
+    )
+    if not data_report.ok:
+        raise DataError("data check failed:\n" + data_report.to_text())
+    _check_learnable(data, folds, n_folds)
+    ids = data.codebook.ids
+
+    train_index = np.flatnonzero(~test_mask)
+    train_part = data.subset(train_index)
+    inner_folds = group_folds(
+        train_part.labels, groups[train_index], n_folds=n_folds, seed=seed + 1
+    )
+    oof = out_of_fold_scores(config, train_part, inner_folds, seed=seed, progress=say)
+    cv_thresholds = tune_thresholds(train_part.labels, oof)
+    cv_metrics = multilabel_metrics(train_part.labels, oof >= cv_thresholds, ids)
+
+    say("fitting on the training split")
+    train_pipeline = _fit(config, seed, train_part.texts, train_part.labels)
+    test_part = data.subset(np.flatnonzero(test_mask))
+    test_scores = predict_scores(train_pipeline, test_part.texts)
+    test_metrics = multilabel_metrics(test_part.labels, test_scores >= cv_thresholds, ids)
+    test_metrics["brier"] = brier_scores(test_part.labels, test_scores, ids)
+
+    say("tuning final thresholds on out-of-fold scores of all rows")
+    all_oof = out_of_fold_scores(config, data, folds, seed=seed, progress=say)
+    thresholds = tune_thresholds(data.labels, all_oof)
+    say("fitting the final model on all rows")
+    final_pipeline = _fit(config, seed, data.texts, data.labels)
+    model = FramingModel(final_pipeline, data.codebook, thresholds)
+
+    report = {
+        "data": data_report.to_dict(),
+        "split": {
+            "n_folds": n_folds,
+            "n_train": int(len(train_index)),
+            "n_test": int(test_mask.sum()),
+            "near_duplicate_groups": int(len(np.unique(groups))),
+        },
+        "cross_validation": cv_metrics,
+        "test": test_metrics,
+        "thresholds_from_train_split": dict(zip(ids, map(float, cv_thresholds), strict=True)),
+    }
+    card = build_card(
+        data=data,
+        data_path=data_path,
+        config=config,
+        seed=seed,
+        report=report,
+        name=name,
+        version=version,
+    )
+    return TrainResult(
+        model=model,
+        report=report,
+        card=card,
+        card_markdown=card_markdown(card, data.codebook.to_dict(), thresholds),
+        data_report_text=data_report.to_text(),
+        warnings=data_report.warnings,
+    )
+
+
+def _code_revision() -> str:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        revision = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return revision + ("+uncommitted" if dirty else "")
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a pickled Pipeline depends on."""
+    import joblib
+    import numpy
+    import pandas
+    import scipy
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+        "pandas": pandas.__version__,
+    }
+
+
+def build_card(
+    *,
+    data: LabeledData,
+    data_path: Path | None,
+    config: PipelineConfig,
+    seed: int,
+    report: dict[str, Any],
+    name: str,
+    version: str,
+) -> dict[str, Any]:
+    """The model card's content (the artifact writer adds codebook, thresholds and checksum)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "name": name,
+        "version": version,
+        "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        "intended_use": INTENDED_USE,
+        "limitations": LIMITATIONS,
+        "pipeline": {
+            "config": config.to_dict(),
+            "seed": seed,
+            "description": describe_config(config),
+        },
+        "training_data": {
+            "path": str(data_path) if data_path else data.source,
+            "file_sha256": file_sha256(data_path)
+            if data_path and Path(data_path).is_file()
+            else None,
+            "content_sha256": data.fingerprint(),
+            "n_sentences": len(data),
+            "n_without_frame": report["data"]["n_without_frame"],
+            "frame_counts": report["data"]["frame_counts"],
+        },
+        "metrics": {
+            "cross_validation": report["cross_validation"],
+            "test": report["test"],
+            "split": report["split"],
+        },
+        "library_versions": library_versions(),
+        "code_revision": _code_revision(),
+    }
+
+
+def describe_config(config: PipelineConfig) -> str:
+    """One sentence naming the features and the classifier."""
+    parts = []
+    if config.word_ngrams:
+        parts.append(f"word {config.word_ngrams[0]}-{config.word_ngrams[1]}-grams")
+    if config.char_ngrams:
+        parts.append(f"character {config.char_ngrams[0]}-{config.char_ngrams[1]}-grams")
+    classifier = {
+        "logreg": "logistic regression",
+        "svm_sigmoid": "linear SVM with sigmoid calibration",
+    }[config.classifier]
+    return (
+        f"TF-IDF ({' + '.join(parts)}, sublinear tf, min_df={config.min_df}) feeding one "
+        f"{classifier} per frame (C={config.C}, class_weight={config.class_weight})"
+    )
+
+
+def card_markdown(card: dict[str, Any], codebook: dict[str, Any], thresholds: np.ndarray) -> str:
+    """A readable CARD.md from the card's content."""
+    from training.evaluate import metrics_table
+
+    frames = codebook["frames"]
+    lines = [
+        f"# Model card: {card['name']} (version {card['version']})",
+        "",
+        f"Created {card['created']} from code revision `{card['code_revision']}`.",
+        "",
+        "## Intended use",
+        card["intended_use"],
+        "",
+        "## Model",
+        card["pipeline"]["description"] + f"; seed {card['pipeline']['seed']}.",
+        "Per-frame decision thresholds were tuned to maximise F1 on out-of-fold predictions.",
+        "",
+        "## Frames and thresholds",
+        "| id | name | threshold | definition |",
+        "|---|---|---|---|",
+    ]
+    for frame, threshold in zip(frames, thresholds, strict=True):
+        definition = frame["definition"].replace("\n", " ").replace("|", "/")
+        lines.append(f"| {frame['id']} | {frame['name']} | {threshold:.2f} | {definition} |")
+    data = card["training_data"]
+    lines += [
+        "",
+        "## Training data",
+        f"{data['n_sentences']} sentences ({data['n_without_frame']} without a frame) from "
+        f"`{data['path']}`; content SHA-256 `{data['content_sha256'][:16]}...`.",
+        "",
+        "## Held-out test (a near-duplicate-free fifth of the data)",
+        metrics_table(card["metrics"]["test"]),
+        "",
+        "## Cross-validation (training split, out-of-fold)",
+        metrics_table(card["metrics"]["cross_validation"]),
+        "",
+        "## Limitations",
+        *[f"- {item}" for item in card["limitations"]],
+        "",
+        "## Library versions",
+        ", ".join(f"{k} {v}" for k, v in card["library_versions"].items()),
+        "",
+    ]
+    return "\n".join(lines)
