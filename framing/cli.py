@@ -25,6 +25,13 @@ MODEL_OPTION = click.option(
 )
 
 
+# One JSON object per request, with the request id the app puts on every response.
+ACCESS_LOG_FORMAT = (
+    '{"time": "%(t)s", "request_id": "%({x-request-id}o)s", "remote": "%(h)s", '
+    '"method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "ms": %(M)s}'
+)
+
+
 def _model_dir(model_dir: Path | None) -> Path:
     if model_dir is not None:
         return model_dir
@@ -336,6 +343,8 @@ def serve(host: str, port: int, workers: int, model_dir: Path | None) -> None:
         "20",
         "--access-logfile",
         "-",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
         "service:create_app()",
     ]
     _say(f"serving {directory} on http://{host}:{port}/ with {workers} worker(s)")

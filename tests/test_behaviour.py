@@ -10,25 +10,50 @@ from framing.data import read_labeled_csv
 from framing.paths import LABELED_SENTENCES_PATH
 
 PLAIN_CASES = [
-    ("The Kremlin repeated that no deal is possible unless the deeper causes of the crisis are removed.",
-     "root_causes"),
-    ("Kyiv will never accept handing over occupied land in exchange for a ceasefire.",
-     "territorial_realities"),
-    ("The summit invitation let the Russian leader show that he is far from isolated.", "isolation"),
-    ("Lavrov claimed that NATO had been creeping toward Russia's borders for thirty years.",
-     "nato_aggression"),
-    ("Moscow said its demands for binding security guarantees had been ignored by Washington.",
-     "security_interests"),
-    ("Russian officials again accused Kyiv of persecuting the Russian-speaking people of Donbass.",
-     "russian_speakers"),
-    ("The assembly condemned Russia's unprovoked invasion as a flagrant breach of the UN Charter.",
-     "war_of_aggression"),
-    ("A truce now would simply hand Moscow time to rebuild its exhausted army.", "talks_as_stalling"),
-    ("Only more air defence and longer-range missiles will force Moscow to end this war.",
-     "peace_through_strength"),
-    ("Months of deadlock in Congress have left Ukrainian gunners rationing shells.", "support_fatigue"),
-    ("The foreign ministers urged both sides to return to the negotiating table without delay.",
-     "diplomacy_needed"),
+    (
+        "The Kremlin repeated that no deal is possible unless the deeper causes of the crisis are removed.",
+        "root_causes",
+    ),
+    (
+        "Kyiv will never accept handing over occupied land in exchange for a ceasefire.",
+        "territorial_realities",
+    ),
+    (
+        "The summit invitation let the Russian leader show that he is far from isolated.",
+        "isolation",
+    ),
+    (
+        "Lavrov claimed that NATO had been creeping toward Russia's borders for thirty years.",
+        "nato_aggression",
+    ),
+    (
+        "Moscow said its demands for binding security guarantees had been ignored by Washington.",
+        "security_interests",
+    ),
+    (
+        "Russian officials again accused Kyiv of persecuting the Russian-speaking people of Donbass.",
+        "russian_speakers",
+    ),
+    (
+        "The assembly condemned Russia's unprovoked invasion as a flagrant breach of the UN Charter.",
+        "war_of_aggression",
+    ),
+    (
+        "A truce now would simply hand Moscow time to rebuild its exhausted army.",
+        "talks_as_stalling",
+    ),
+    (
+        "Only more air defence and longer-range missiles will force Moscow to end this war.",
+        "peace_through_strength",
+    ),
+    (
+        "Months of deadlock in Congress have left Ukrainian gunners rationing shells.",
+        "support_fatigue",
+    ),
+    (
+        "The foreign ministers urged both sides to return to the negotiating table without delay.",
+        "diplomacy_needed",
+    ),
 ]
 
 NEUTRAL = [
@@ -59,12 +84,18 @@ def test_neutral_sentences_get_no_frame(default_model):
 
 def test_names_and_numbers_do_not_change_frames(default_model):
     pairs = [
-        ("Scholz told Putin to stop the war and pull his troops out of Ukraine.",
-         "Macron told Putin to stop the war and pull his troops out of Ukraine."),
-        ("The 12th sanctions package aims to squeeze Moscow until it ends the war.",
-         "The 14th sanctions package aims to squeeze Moscow until it ends the war."),
-        ("Orban said Europe is tired of paying for a war it cannot win.",
-         "Fico said Europe is tired of paying for a war it cannot win."),
+        (
+            "Scholz told Putin to stop the war and pull his troops out of Ukraine.",
+            "Macron told Putin to stop the war and pull his troops out of Ukraine.",
+        ),
+        (
+            "The 12th sanctions package aims to squeeze Moscow until it ends the war.",
+            "The 14th sanctions package aims to squeeze Moscow until it ends the war.",
+        ),
+        (
+            "Orban said Europe is tired of paying for a war it cannot win.",
+            "Fico said Europe is tired of paying for a war it cannot win.",
+        ),
     ]
     for first, second in pairs:
         assert default_model.predict([first]) == default_model.predict([second]), (first, second)
@@ -79,7 +110,9 @@ def test_adding_a_frames_idea_raises_its_score(default_model):
     ]
     base_scores = default_model.predict_proba([base])[0]
     for text, frame in cases:
-        assert default_model.predict_proba([text])[0][index(frame)] > base_scores[index(frame)] + 0.2
+        assert (
+            default_model.predict_proba([text])[0][index(frame)] > base_scores[index(frame)] + 0.2
+        )
     plain = default_model.predict_proba(["Putin wants a summit."])[0][index("isolation")]
     framed = default_model.predict_proba(["Putin wants a summit to end his isolation."])[0]
     assert framed[index("isolation")] > plain + 0.2
