@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from framing.codebook import Codebook
+from framing.fast import linear_scorer
 from framing.segment import split_sentences
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -89,6 +90,9 @@ class FramingModel:
             raise ValueError(
                 f"{len(self.thresholds)} thresholds for {len(codebook)} frames; they must match"
             )
+        probes = [example for frame in codebook.frames for example in frame.examples]
+        probes += [frame.definition for frame in codebook.frames if frame.definition]
+        self._scorer = linear_scorer(pipeline, [*probes, "", "Peace. Now!"])
 
     @property
     def frame_ids(self) -> list[str]:
@@ -106,7 +110,13 @@ class FramingModel:
         return str(self.card.get("version", "0"))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """``(n_texts, n_frames)`` probabilities."""
+        """``(n_texts, n_frames)`` probabilities.
+
+        Computed by the lean linear scorer when the pipeline allows one (same features, scores
+        equal to the Pipeline's within 1e-6, many times faster per call), else by the Pipeline.
+        """
+        if self._scorer is not None and len(texts):
+            return self._scorer.predict_proba(texts)
         return predict_scores(self.pipeline, texts)
 
     def decide(self, scores: np.ndarray, threshold: float | None = None) -> np.ndarray:

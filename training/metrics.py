@@ -60,12 +60,13 @@ def multilabel_metrics(
     }
 
 
-def tune_thresholds(truth: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Per-frame threshold maximising F1 on out-of-fold scores.
+def tune_thresholds(truth: np.ndarray, scores: np.ndarray, *, beta: float = 1.0) -> np.ndarray:
+    """Per-frame threshold maximising F-beta on out-of-fold scores.
 
-    Among thresholds that tie for the best F1 the middle one is taken, which is stabler than the
-    first. A frame without positives keeps 0.5.
+    Among thresholds that tie for the best score the middle one is taken, which is stabler than
+    the first. A frame without positives keeps 0.5.
     """
+    b2 = beta * beta
     thresholds = np.full(scores.shape[1], 0.5)
     for j in range(scores.shape[1]):
         positives = truth[:, j].astype(bool)
@@ -77,7 +78,7 @@ def tune_thresholds(truth: np.ndarray, scores: np.ndarray) -> np.ndarray:
             tp = np.sum(chosen & positives)
             fp = np.sum(chosen & ~positives)
             fn = np.sum(~chosen & positives)
-            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+            f1s.append((1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0)
         f1s = np.asarray(f1s)
         best = np.flatnonzero(f1s >= f1s.max() - 1e-12)
         thresholds[j] = float(THRESHOLD_GRID[best[len(best) // 2]])

@@ -152,7 +152,7 @@ def train_model(
         train_part.labels, groups[train_index], n_folds=n_folds, seed=seed + 1
     )
     oof = out_of_fold_scores(config, train_part, inner_folds, seed=seed, progress=say)
-    cv_thresholds = tune_thresholds(train_part.labels, oof)
+    cv_thresholds = tune_thresholds(train_part.labels, oof, beta=config.threshold_beta)
     cv_metrics = multilabel_metrics(train_part.labels, oof >= cv_thresholds, ids)
 
     say("fitting on the training split")
@@ -164,7 +164,7 @@ def train_model(
 
     say("tuning final thresholds on out-of-fold scores of all rows")
     all_oof = out_of_fold_scores(config, data, folds, seed=seed, progress=say)
-    thresholds = tune_thresholds(data.labels, all_oof)
+    thresholds = tune_thresholds(data.labels, all_oof, beta=config.threshold_beta)
     say("fitting the final model on all rows")
     final_pipeline = _fit(config, seed, data.texts, data.labels)
     model = FramingModel(final_pipeline, data.codebook, thresholds)
@@ -311,7 +311,8 @@ def card_markdown(card: dict[str, Any], codebook: dict[str, Any], thresholds: np
         "",
         "## Model",
         card["pipeline"]["description"] + f"; seed {card['pipeline']['seed']}.",
-        "Per-frame decision thresholds were tuned to maximise F1 on out-of-fold predictions.",
+        f"Per-frame decision thresholds maximise F-beta (beta={card['pipeline']['config']['threshold_beta']}) "
+        "on out-of-fold predictions.",
         "",
         "## Frames and thresholds",
         "| id | name | threshold | definition |",

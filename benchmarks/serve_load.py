@@ -1,0 +1,151 @@
+"""Load benchmark of `framing serve` on loopback with wrk (Debian package `wrk`).
+
+Starts the production server (gunicorn, 2 workers by default) on a free port, then measures, with
+16 concurrent connections, requests per second and p50/p99 latency for GET /healthz (the floor of
+the HTTP stack), POST /v1/tag with one sentence, and POST /v1/tag with 20 sentences. Scenarios are
+interleaved and repeated; medians are reported, with the one-sentence/healthz rate ratio.
+
+    .venv/bin/python benchmarks/serve_load.py [--rounds 3] [--seconds 10] [--connections 16]
+
+Targets (issue 3): one-sentence rate >= 60% of /healthz, p99 <= 25 ms, zero errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+SENTENCES = [
+    "The minister said the talks would resume next week in Geneva.",
+    "Moscow insists that any settlement must account for the situation on the ground.",
+    "Kyiv rejected the proposal as a reward for aggression.",
+    "European leaders pledged to keep supplying air defence through the winter.",
+    "The Kremlin said the West was using Ukraine to wage war against Russia.",
+]
+LUA = """
+wrk.method = "POST"
+wrk.body = [[%s]]
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not become ready")
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str, seconds: int, connections: int, script: Path | None) -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", str(script)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = {p: _ms(v, u) for p, v, u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)", output)}
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        errors += sum(map(int, match.groups()))
+    return {"rps": rate, "p50_ms": latency["50"], "p99_ms": latency["99"], "errors": errors}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/serve_load.md"))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk not found: apt-get install wrk", file=sys.stderr)
+        return 2
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    framing = str(Path(sys.executable).with_name("framing"))
+    server = subprocess.Popen(
+        [framing, "serve", "--port", str(port), "--workers", str(args.workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    results: dict[str, list[dict[str, float]]] = {
+        "healthz": [],
+        "tag 1 sentence": [],
+        "tag 20 sentences": [],
+    }
+    try:
+        wait_ready(url)
+        with tempfile.TemporaryDirectory() as tmp:
+            one = Path(tmp) / "one.lua"
+            one.write_text(LUA % json.dumps({"sentences": SENTENCES[:1]}))
+            twenty = Path(tmp) / "twenty.lua"
+            twenty.write_text(LUA % json.dumps({"sentences": (SENTENCES * 4)[:20]}))
+            run_wrk(url + "/healthz", 2, args.connections, None)  # warm-up
+            for _ in range(args.rounds):
+                results["healthz"].append(
+                    run_wrk(url + "/healthz", args.seconds, args.connections, None)
+                )
+                results["tag 1 sentence"].append(
+                    run_wrk(url + "/v1/tag", args.seconds, args.connections, one)
+                )
+                results["tag 20 sentences"].append(
+                    run_wrk(url + "/v1/tag", args.seconds, args.connections, twenty)
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = [
+        f"# framing serve under load ({args.workers} workers, {args.connections} connections, "
+        f"{args.rounds} x {args.seconds} s per scenario, interleaved; medians)",
+        "",
+        "| scenario | requests/s | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    medians = {}
+    for name, runs in results.items():
+        medians[name] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        m = medians[name]
+        total_errors = sum(r["errors"] for r in runs)
+        lines.append(
+            f"| {name} | {m['rps']:.0f} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} | {total_errors} |"
+        )
+    ratio = medians["tag 1 sentence"]["rps"] / medians["healthz"]["rps"]
+    lines += ["", f"One-sentence tagging runs at {ratio:.0%} of the /healthz rate (target >= 60%)."]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""The lean linear scorer gives the Pipeline's scores, or steps aside."""
+
+import numpy as np
+
+from framing.fast import linear_scorer
+from tests.conftest import tiny_rows
+from training.pipeline import PipelineConfig, build_pipeline
+
+
+def _fit(config):
+    rows = tiny_rows()
+    texts = [t for t, _ in rows]
+    ids = ["weather", "sport", "food"]
+    labels = np.array([[int(i in f.split(";")) for i in ids] for _, f in rows])
+    return build_pipeline(config).fit(texts, labels), texts
+
+
+def test_scores_match_the_pipeline_for_batches_and_single_texts():
+    pipeline, texts = _fit(PipelineConfig(min_df=1))
+    scorer = linear_scorer(pipeline, texts[:5])
+    assert scorer is not None
+    probes = [*texts, "", "Completely unseen words here!", "RAIN rain Rain, and a goal."]
+    expected = pipeline.predict_proba(probes)
+    assert np.abs(scorer.predict_proba(probes) - expected).max() < 1e-6
+    for index, text in enumerate(probes):
+        assert np.abs(scorer.predict_proba([text])[0] - expected[index]).max() < 1e-6
+
+
+def test_word_only_and_char_only_pipelines_are_supported():
+    for config in (
+        PipelineConfig(char_ngrams=None, min_df=1),
+        PipelineConfig(word_ngrams=None, min_df=1),
+    ):
+        pipeline, texts = _fit(config)
+        assert linear_scorer(pipeline, texts) is not None
+
+
+def test_other_classifiers_fall_back_to_the_pipeline():
+    pipeline, texts = _fit(PipelineConfig(classifier="svm_sigmoid", min_df=1, C=0.5))
+    assert linear_scorer(pipeline, texts) is None
+
+
+def test_model_uses_the_scorer_and_agrees_with_the_pipeline(tiny_model):
+    assert tiny_model._scorer is not None
+    texts = ["Rain and wind.", "A late goal.", "Soup for dinner."]
+    assert np.allclose(
+        tiny_model.predict_proba(texts), tiny_model.pipeline.predict_proba(texts), atol=1e-6
+    )
