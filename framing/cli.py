@@ -331,6 +331,9 @@ def serve(host: str, port: int, workers: int, model_dir: Path | None) -> None:
     directory = _model_dir(model_dir).resolve()
     load_model(directory)  # fail here, with a clear message, rather than in every worker
     env = {**os.environ, "FRAMING_MODEL_DIR": str(directory)}
+    # One request is a few small matrix products: BLAS threads only fight the other workers.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(variable, "1")
     command = [
         sys.executable,
         "-m",

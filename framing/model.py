@@ -166,20 +166,22 @@ class FramingModel:
     ) -> list[TaggedSentence]:
         """Tag each sentence with its frames (most confident first) and every frame's score."""
         scores = self.predict_proba(sentences)
-        decisions = self.decide(scores, threshold)
+        decisions = self.decide(scores, threshold).tolist()
+        rounded = np.round(scores, 4).tolist()
         ids = self.frame_ids
+        names = [frame.name for frame in self.codebook.frames]
         tagged = []
         for index, sentence in enumerate(sentences):
-            row = scores[index]
-            chosen = sorted(np.flatnonzero(decisions[index]), key=lambda j: (-row[j], j))
+            row = rounded[index]
+            chosen = sorted(
+                (j for j, hit in enumerate(decisions[index]) if hit),
+                key=lambda j: (-scores[index, j], j),
+            )
             chosen_ids = [ids[j] for j in chosen]
             evidence = self.explain(sentence, chosen_ids) if explain and chosen_ids else {}
             frames = [
                 FrameScore(
-                    id=ids[j],
-                    name=self.codebook.frames[j].name,
-                    score=round(float(row[j]), 4),
-                    evidence=evidence.get(ids[j], []),
+                    id=ids[j], name=names[j], score=row[j], evidence=evidence.get(ids[j], [])
                 )
                 for j in chosen
             ]
@@ -190,7 +192,7 @@ class FramingModel:
                     start=start,
                     end=end,
                     frames=frames,
-                    scores={ids[j]: round(float(row[j]), 4) for j in range(len(ids))},
+                    scores=dict(zip(ids, row, strict=True)),
                 )
             )
         return tagged

@@ -46,3 +46,32 @@ def test_model_uses_the_scorer_and_agrees_with_the_pipeline(tiny_model):
     assert np.allclose(
         tiny_model.predict_proba(texts), tiny_model.pipeline.predict_proba(texts), atol=1e-6
     )
+
+
+def test_char_wb_ngrams_equal_scikit_learns():
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from framing.fast import char_wb_ngrams
+
+    texts = [
+        "",
+        "a",
+        "ab",
+        "Hello,  world!\tTabs\nand lines",
+        "Слава Україні 🇺🇦 naïve café",
+        "x" * 7,
+        "U.S. talks — 2025/26 “quoted”",
+        "  leading and trailing  ",
+    ]
+    for low, high in [(2, 5), (3, 5), (1, 3), (4, 4)]:
+        vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(low, high), strip_accents="unicode"
+        )
+        reference = vectorizer.build_analyzer()
+        preprocess = vectorizer.build_preprocessor()
+        for text in texts:
+            assert Counter(char_wb_ngrams(preprocess(text), low, high)) == Counter(
+                reference(text)
+            ), text

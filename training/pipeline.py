@@ -30,7 +30,7 @@ class PipelineConfig:
     """
 
     word_ngrams: tuple[int, int] | None = (1, 2)
-    char_ngrams: tuple[int, int] | None = (2, 5)
+    char_ngrams: tuple[int, int] | None = (3, 5)
     min_df: int = 2
     max_features: int | None = None
     classifier: str = "logreg"
