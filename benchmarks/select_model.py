@@ -37,7 +37,6 @@ CANDIDATES: dict[str, PipelineConfig] = {
     "chars 3-5 only": replace(DEFAULT_CONFIG, word_ngrams=None),
     "words 1-2 + chars 2-5": replace(DEFAULT_CONFIG, char_ngrams=(2, 5)),
     "min_df=3": replace(DEFAULT_CONFIG, min_df=3),
-
     "C=0.5": replace(DEFAULT_CONFIG, C=0.5),
     "C=8": replace(DEFAULT_CONFIG, C=8.0),
     "no class weights": replace(DEFAULT_CONFIG, class_weight=None),

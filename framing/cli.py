@@ -115,42 +115,102 @@ def tag(
 
 
 @main.command()
-@click.argument("input_path", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output_path", required=True, type=click.Path(path_type=Path))
+@click.argument("input_path")
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    required=True,
+    help="Output .csv, .csv.gz, .tsv or .parquet ('-' for CSV on stdout).",
+)
 @click.option("--text-column", default="text", show_default=True, help="Column holding the text.")
 @MODEL_OPTION
+@click.option(
+    "--jobs", type=click.IntRange(1), default=None, help="Worker processes (default: all cores)."
+)
+@click.option(
+    "--chunksize", default=20_000, show_default=True, type=click.IntRange(1), help="Rows per chunk."
+)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option(
+    "--scheduler", default=None, help="Dask scheduler address (default: a local cluster)."
+)
 @click.option("--threshold", type=click.FloatRange(0, 1), help="One threshold for every frame.")
-@click.option("--chunksize", default=5000, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--top-k", type=click.IntRange(1), default=None, help="Keep at most K frames per row."
+)
+@click.option("--explain", is_flag=True, help="Add an `evidence` column (slower).")
+@click.option(
+    "--split-sentences",
+    is_flag=True,
+    help="One row per sentence, with row_id, sentence_index, start, end, sentence.",
+)
+@click.option(
+    "--on-bad-rows",
+    type=click.Choice(["error", "skip", "keep"]),
+    default="error",
+    show_default=True,
+    help="What to do with malformed rows and invalid UTF-8.",
+)
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 def score(
-    input_path: Path,
-    output_path: Path,
+    input_path: str,
+    output_path: str,
     text_column: str,
     model_dir: Path | None,
-    threshold: float | None,
+    jobs: int | None,
     chunksize: int,
+    engine: str,
+    scheduler: str | None,
+    threshold: float | None,
+    top_k: int | None,
+    explain: bool,
+    split_sentences: bool,
+    on_bad_rows: str,
     force: bool,
+    quiet: bool,
 ) -> None:
-    """Score a CSV file: every row and column kept, plus `frames` and `score_<frame>` columns.
+    """Score a table: every row and column kept in order, plus `frames` and `score_<frame>`.
 
+    INPUT and OUTPUT may be .csv, .csv.gz, .tsv or .parquet, or - for CSV on stdin/stdout.
     `frames` holds the predicted frame ids joined by ";" (empty for none); each score column is
-    a probability from 0 to 1. The output is written to a temporary file and renamed at the end.
+    a probability from 0 to 1. Rows are streamed in chunks and scored in parallel; the output
+    is written to a temporary file and renamed at the end, so it never appears half-written.
+    With --engine dask, OUTPUT is a folder of partitions and INPUT may be a glob.
 
-    Example: framing score speeches.csv --text-column text -o speeches_scored.csv
+    Example: framing score speeches.csv --text-column text -o speeches_scored.csv --jobs 2
     """
-    from framing.scoring import score_csv
+    from framing.batch import ScoreOptions, score_table
 
-    model = load_model(_model_dir(model_dir))
-    rows = score_csv(
-        model,
-        input_path,
-        output_path,
+    options = ScoreOptions(
         text_column=text_column,
         threshold=threshold,
-        chunksize=chunksize,
-        force=force,
+        top_k=top_k,
+        explain=explain,
+        split_sentences=split_sentences,
+        on_bad_rows=on_bad_rows,
     )
-    _say(f"scored {rows} rows into {output_path}")
+    model = load_model(_model_dir(model_dir))
+    if engine == "dask":
+        from framing.dask_engine import score_with_dask
+
+        report = score_with_dask(
+            model, input_path, output_path, options, scheduler=scheduler, jobs=jobs, force=force
+        )
+    else:
+        report = score_table(
+            model,
+            input_path,
+            output_path,
+            options,
+            jobs=jobs or os.cpu_count() or 1,
+            chunksize=chunksize,
+            force=force,
+            progress=not quiet and sys.stderr.isatty(),
+        )
+    if not quiet:
+        _say(report.summary())
 
 
 def _read_training_data(data_path: Path, codebook_path: Path | None) -> LabeledData:

@@ -49,9 +49,13 @@ class LinearScorer:
         """Number of score columns."""
         return len(self._intercept)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """``(n_texts, n_frames)`` probabilities."""
-        if len(texts) == 1:
+    def predict_proba(self, texts: Sequence[str], *, stable: bool = False) -> np.ndarray:
+        """``(n_texts, n_frames)`` probabilities.
+
+        A lone text takes a faster path unless ``stable``; the batch path gives every text the
+        same floats whatever batch it is in.
+        """
+        if len(texts) == 1 and not stable:
             return self._one(texts[0])[None, :]
         logits = np.tile(self._intercept, (len(texts), 1))
         for block in self._blocks:

@@ -109,14 +109,17 @@ class FramingModel:
         """The model's version, from its card."""
         return str(self.card.get("version", "0"))
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], *, stable: bool = False) -> np.ndarray:
         """``(n_texts, n_frames)`` probabilities.
 
         Computed by the lean linear scorer when the pipeline allows one (same features, scores
         equal to the Pipeline's within 1e-6, many times faster per call), else by the Pipeline.
+        ``stable=True`` gives each text the same floats whatever batch it arrives in (batch
+        scoring needs this for byte-identical output); a lone text otherwise takes a faster path
+        that may differ in the last bits.
         """
         if self._scorer is not None and len(texts):
-            return self._scorer.predict_proba(texts)
+            return self._scorer.predict_proba(texts, stable=stable)
         return predict_scores(self.pipeline, texts)
 
     def decide(self, scores: np.ndarray, threshold: float | None = None) -> np.ndarray:

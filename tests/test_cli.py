@@ -94,7 +94,7 @@ def test_score_refuses_to_overwrite_and_names_missing_column(run, tiny_model_dir
     assert out.read_text(encoding="utf-8") == "precious"
     result = run("score", source, "-o", tmp_path / "new.csv", "--model", tiny_model_dir)
     assert result.exit_code == 1
-    assert "CSV has no column 'text'; found: id, body" in result.output
+    assert "the input has no column 'text'; found: id, body" in result.output
     assert not (tmp_path / "new.csv").exists()
 
 
