@@ -34,6 +34,7 @@ class _Block:
     coef: np.ndarray  # (n_terms, n_frames)
     offset: int  # first row of this block in the stacked coefficient matrix
     idf_list: list[float]
+    char_index: CharNgramIndex | None = None  # vectorised batch lookup for char_wb blocks
 
 
 class LinearScorer:
@@ -88,26 +89,106 @@ class LinearScorer:
 
     @staticmethod
     def _block_batch(block: _Block, texts: Sequence[str]) -> np.ndarray:
-        vocabulary = block.vocabulary
-        analyzer = block.analyzer
-        indices: list[int] = []
-        indptr = [0]
-        for text in texts:
-            for term in analyzer(text):
-                index = vocabulary.get(term)
-                if index is not None:
-                    indices.append(index)
-            indptr.append(len(indices))
-        counts = sparse.csr_matrix(
-            (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-            shape=(len(texts), len(block.idf)),
-        )
+        if block.char_index is not None:
+            counts = block.char_index.counts(texts, len(block.idf))
+        else:
+            counts = _python_counts(block, texts)
         counts.sum_duplicates()
         counts.data = (np.log(counts.data) + 1.0) * block.idf[counts.indices]
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         counts = sparse.diags(1.0 / norms) @ counts
         return np.asarray(counts @ block.coef)
+
+
+def _python_counts(block: _Block, texts: Sequence[str]) -> sparse.csr_matrix:
+    vocabulary = block.vocabulary
+    analyzer = block.analyzer
+    indices: list[int] = []
+    indptr = [0]
+    for text in texts:
+        for term in analyzer(text):
+            index = vocabulary.get(term)
+            if index is not None:
+                indices.append(index)
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        shape=(len(texts), len(block.idf)),
+    )
+
+
+class CharNgramIndex:
+    """Vectorised, exact lookup of ``char_wb`` n-grams in a fitted vocabulary.
+
+    Every character of the vocabulary gets a small code (1..A); a character outside it gets 0,
+    and no vocabulary n-gram can contain it. An n-gram of codes packs exactly into one unsigned
+    64-bit key (``bits`` per character), so matching is a ``searchsorted`` over sorted keys, done
+    for a whole chunk at once in numpy instead of one dictionary lookup per n-gram in Python.
+    Words are padded with a space on each side and joined by a 0 code, so no window crosses a
+    word; this reproduces scikit-learn's ``char_wb`` exactly when ``min_n`` <= 3 (a padded word
+    is at least three characters long, so the short-word rule never applies).
+    """
+
+    def __init__(
+        self, vocabulary: dict[str, int], min_n: int, max_n: int, preprocess: Callable[[str], str]
+    ) -> None:
+        alphabet = sorted({char for term in vocabulary for char in term})
+        self.bits = max(1, len(alphabet)).bit_length()
+        if min_n > 3 or self.bits * max_n > 64 or "\x00" in alphabet:
+            raise ValueError("vocabulary not suitable for the vectorised index")
+        self.min_n, self.max_n, self.preprocess = min_n, max_n, preprocess
+        self.table = np.zeros(0x110000, dtype=np.uint64)
+        for code, char in enumerate(alphabet, start=1):
+            self.table[ord(char)] = code
+        keys = np.array([self._key(term) for term in vocabulary], dtype=np.uint64)
+        order = np.argsort(keys)
+        self.keys = keys[order]
+        self.columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))[
+            order
+        ]
+
+    def _key(self, term: str) -> int:
+        key = 0
+        for char in term:
+            key = (key << self.bits) | int(self.table[ord(char)])
+        return key
+
+    def counts(self, texts: Sequence[str], n_columns: int) -> sparse.csr_matrix:
+        """Counts of vocabulary n-grams per text, as a CSR matrix (duplicates not yet summed)."""
+        documents = [
+            "\x00".join(f" {word} " for word in self.preprocess(text).split()) for text in texts
+        ]
+        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+        joined = "\x00".join(documents)
+        if not joined:
+            return sparse.csr_matrix((len(texts), n_columns))
+        codes = self.table[
+            np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ]
+        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        zeros = np.concatenate(([0], np.cumsum(codes == 0)))
+        rows_list, columns_list = [], []
+        size = len(codes)
+        for n in range(self.min_n, self.max_n + 1):
+            if size < n:
+                break
+            key = np.zeros(size - n + 1, dtype=np.uint64)
+            for k in range(n):
+                key = (key << np.uint64(self.bits)) | codes[k : size - n + 1 + k]
+            valid = zeros[n:] - zeros[: size - n + 1] == 0
+            positions = np.flatnonzero(valid)
+            key = key[positions]
+            slot = np.searchsorted(self.keys, key)
+            slot[slot == len(self.keys)] = 0
+            found = self.keys[slot] == key
+            rows_list.append(np.searchsorted(starts, positions[found], side="right") - 1)
+            columns_list.append(self.columns[slot[found]])
+        rows = np.concatenate(rows_list) if rows_list else np.zeros(0, dtype=np.int64)
+        columns = np.concatenate(columns_list) if columns_list else np.zeros(0, dtype=np.int64)
+        return sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, columns)), shape=(len(texts), n_columns)
+        )
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
@@ -142,6 +223,7 @@ def linear_scorer(pipeline: Pipeline, probe_texts: Sequence[str]) -> LinearScore
                 coef=np.ascontiguousarray(coef[offset : offset + size]),
                 offset=offset,
                 idf_list=[float(v) for v in vectorizer.idf_],
+                char_index=_char_index(vectorizer),
             )
         )
         offset += size
@@ -174,6 +256,17 @@ def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
                 break
             grams.extend([padded[i : i + n] for i in range(length - n + 1)])
     return grams
+
+
+def _char_index(vectorizer: TfidfVectorizer) -> CharNgramIndex | None:
+    if vectorizer.analyzer != "char_wb":
+        return None
+    try:
+        return CharNgramIndex(
+            vectorizer.vocabulary_, *vectorizer.ngram_range, vectorizer.build_preprocessor()
+        )
+    except ValueError:
+        return None
 
 
 def _analyzer(vectorizer: TfidfVectorizer) -> Callable[[str], list[str]]:

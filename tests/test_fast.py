@@ -1,6 +1,7 @@
 """The lean linear scorer gives the Pipeline's scores, or steps aside."""
 
 import numpy as np
+import pytest
 
 from framing.fast import linear_scorer
 from tests.conftest import tiny_rows
@@ -75,3 +76,43 @@ def test_char_wb_ngrams_equal_scikit_learns():
             assert Counter(char_wb_ngrams(preprocess(text), low, high)) == Counter(
                 reference(text)
             ), text
+
+
+def test_vectorised_char_index_counts_equal_scikit_learns():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from framing.fast import CharNgramIndex
+
+    texts = [t for t, _ in tiny_rows()] + [
+        "",
+        "   ",
+        "Ünïcödé naïve café",
+        "Слава 🇺🇦 x\x00y",
+        "a b  c\td\ne",
+    ]
+    for low, high in [(3, 5), (2, 5), (1, 3)]:
+        vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(low, high), strip_accents="unicode"
+        )
+        vectorizer.fit([t for t in texts if "\x00" not in t])
+        index = CharNgramIndex(vectorizer.vocabulary_, low, high, vectorizer.build_preprocessor())
+        counts = index.counts(texts, len(vectorizer.vocabulary_))
+        counts.sum_duplicates()
+        reference = vectorizer.transform(texts).astype(bool).astype(int)  # pattern of nonzeros
+        expected = count_of(vectorizer, texts)
+        assert (counts.toarray() == expected).all(), (low, high)
+        assert ((counts.toarray() > 0) == reference.toarray()).all()
+    with pytest.raises(ValueError):  # a NUL in the vocabulary would break the word separator
+        CharNgramIndex({" a\x00b": 0}, 3, 5, str.lower)
+
+
+def count_of(vectorizer, texts):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    counter = CountVectorizer(
+        analyzer="char_wb",
+        ngram_range=vectorizer.ngram_range,
+        strip_accents="unicode",
+        vocabulary=vectorizer.vocabulary_,
+    )
+    return counter.transform(texts).toarray()
