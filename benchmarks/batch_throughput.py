@@ -4,7 +4,8 @@ Input: the real UN General Debate corpus (../shared/data/un_general_debate_2015_
 120,122 sentences) and the same replicated to at least 1,000,000 rows (written to
 benchmarks/out/, not committed). Reference, in the same run: pandas.read_csv of the whole file,
 the same model's Pipeline.predict_proba in one call, frames from the thresholds, to_csv.
-Peak memory is the largest sum of RSS over the process tree, sampled every 20 ms.
+Peak memory is the largest sum of PSS (proportional set size, so pages shared by forked workers
+count once) over the process tree, sampled every 20 ms.
 
     .venv/bin/python benchmarks/batch_throughput.py [--rounds 3] [--jobs 2] [--skip-million]
 
@@ -44,15 +45,24 @@ frame.to_csv(sys.argv[3], index=False)
 """
 
 
+def _memory(process: psutil.Process) -> int:
+    """Proportional set size where the OS reports it (shared pages of forked workers counted
+    once across the tree), else resident set size."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied):
+        return process.memory_info().rss
+
+
 def measure(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak summed RSS (bytes) of a command and its children."""
+    """Wall seconds and peak summed PSS (bytes) of a command and its children."""
     started = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     while process.poll() is None:
         try:
             tree = [process, *process.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            peak = max(peak, sum(_memory(p) for p in tree if p.is_running()))
         except psutil.Error:
             pass
         time.sleep(0.02)
@@ -131,7 +141,7 @@ def main() -> int:
     lines = [
         f"# Batch scoring: `framing score --jobs {args.jobs}` against read_csv + predict_proba + to_csv",
         "",
-        f"Median of {args.rounds} interleaved runs for 120k rows, one run for 1M; peak RSS of the process tree.",
+        f"Median of {args.rounds} interleaved runs for 120k rows, one run for 1M; peak PSS summed over the process tree.",
         "",
         "| input | method | seconds | rows/s | peak MiB |",
         "|---|---|---:|---:|---:|",

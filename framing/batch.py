@@ -497,7 +497,7 @@ def score_table(
     options: ScoreOptions,
     *,
     jobs: int = 1,
-    chunksize: int = 20_000,
+    chunksize: int = 2_000,
     force: bool = False,
     progress: bool = False,
 ) -> ScoreReport:

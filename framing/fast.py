@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from math import log, sqrt
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -34,6 +35,8 @@ class _Block:
     coef: np.ndarray  # (n_terms, n_frames)
     offset: int  # first row of this block in the stacked coefficient matrix
     idf_list: list[float]
+    term_index: pd.Index  # the vocabulary's terms, for one hashed lookup per batch
+    term_columns: np.ndarray  # column of each term in term_index
     char_index: CharNgramIndex | None = None  # vectorised batch lookup for char_wb blocks
 
 
@@ -102,18 +105,18 @@ class LinearScorer:
 
 
 def _python_counts(block: _Block, texts: Sequence[str]) -> sparse.csr_matrix:
-    vocabulary = block.vocabulary
     analyzer = block.analyzer
-    indices: list[int] = []
-    indptr = [0]
-    for text in texts:
-        for term in analyzer(text):
-            index = vocabulary.get(term)
-            if index is not None:
-                indices.append(index)
-        indptr.append(len(indices))
+    terms: list[str] = []
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for row, text in enumerate(texts):
+        grams = analyzer(text)
+        terms.extend(grams)
+        lengths[row] = len(grams)
+    slots = block.term_index.get_indexer(terms) if terms else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(texts)), lengths)
+    found = slots >= 0
     return sparse.csr_matrix(
-        (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        (np.ones(int(found.sum())), (rows[found], block.term_columns[slots[found]])),
         shape=(len(texts), len(block.idf)),
     )
 
@@ -124,7 +127,7 @@ class CharNgramIndex:
     Every character of the vocabulary gets a small code (1..A); a character outside it gets 0,
     and no vocabulary n-gram can contain it. An n-gram of codes packs exactly into one unsigned
     64-bit key (``bits`` per character), so matching is a ``searchsorted`` over sorted keys, done
-    for a whole chunk at once in numpy instead of one dictionary lookup per n-gram in Python.
+    for a whole chunk at once in numpy (and a pandas hash index) instead of one dictionary lookup per n-gram in Python.
     Words are padded with a space on each side and joined by a 0 code, so no window crosses a
     word; this reproduces scikit-learn's ``char_wb`` exactly when ``min_n`` <= 3 (a padded word
     is at least three characters long, so the short-word rule never applies).
@@ -142,11 +145,9 @@ class CharNgramIndex:
         for code, char in enumerate(alphabet, start=1):
             self.table[ord(char)] = code
         keys = np.array([self._key(term) for term in vocabulary], dtype=np.uint64)
-        order = np.argsort(keys)
-        self.keys = keys[order]
-        self.columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))[
-            order
-        ]
+        self.keys = pd.Index(keys)  # a hash table: get_indexer is one C-level lookup per n-gram
+        self.keys.get_indexer(keys[:1])  # build the table now, once, before any worker forks
+        self.columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))
 
     def _key(self, term: str) -> int:
         key = 0
@@ -170,18 +171,19 @@ class CharNgramIndex:
         zeros = np.concatenate(([0], np.cumsum(codes == 0)))
         rows_list, columns_list = [], []
         size = len(codes)
+        shift = np.uint64(self.bits)
         for n in range(self.min_n, self.max_n + 1):
             if size < n:
                 break
-            key = np.zeros(size - n + 1, dtype=np.uint64)
-            for k in range(n):
-                key = (key << np.uint64(self.bits)) | codes[k : size - n + 1 + k]
+            windows = size - n + 1
+            key = codes[:windows].copy()
+            for k in range(1, n):  # in place: no new arrays per character
+                key <<= shift
+                key |= codes[k : windows + k]
             valid = zeros[n:] - zeros[: size - n + 1] == 0
             positions = np.flatnonzero(valid)
-            key = key[positions]
-            slot = np.searchsorted(self.keys, key)
-            slot[slot == len(self.keys)] = 0
-            found = self.keys[slot] == key
+            slot = self.keys.get_indexer(key[positions])
+            found = slot >= 0
             rows_list.append(np.searchsorted(starts, positions[found], side="right") - 1)
             columns_list.append(self.columns[slot[found]])
         rows = np.concatenate(rows_list) if rows_list else np.zeros(0, dtype=np.int64)
@@ -223,6 +225,8 @@ def linear_scorer(pipeline: Pipeline, probe_texts: Sequence[str]) -> LinearScore
                 coef=np.ascontiguousarray(coef[offset : offset + size]),
                 offset=offset,
                 idf_list=[float(v) for v in vectorizer.idf_],
+                term_index=_warm(pd.Index(list(vectorizer.vocabulary_))),
+                term_columns=np.fromiter(vectorizer.vocabulary_.values(), dtype=np.int64),
                 char_index=_char_index(vectorizer),
             )
         )
@@ -256,6 +260,12 @@ def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
                 break
             grams.extend([padded[i : i + n] for i in range(length - n + 1)])
     return grams
+
+
+def _warm(index: pd.Index) -> pd.Index:
+    """Build the index's hash table now (it is built lazily on first lookup otherwise)."""
+    index.get_indexer(index[:1])
+    return index
 
 
 def _char_index(vectorizer: TfidfVectorizer) -> CharNgramIndex | None:
