@@ -129,7 +129,7 @@ def tag(
     "--jobs", type=click.IntRange(1), default=None, help="Worker processes (default: all cores)."
 )
 @click.option(
-    "--chunksize", default=20_000, show_default=True, type=click.IntRange(1), help="Rows per chunk."
+    "--chunksize", default=2_000, show_default=True, type=click.IntRange(1), help="Rows per chunk."
 )
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option(
