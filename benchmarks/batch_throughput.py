@@ -5,7 +5,7 @@ Input: the real UN General Debate corpus (../shared/data/un_general_debate_2015_
 benchmarks/out/, not committed). Reference, in the same run: pandas.read_csv of the whole file,
 the same model's Pipeline.predict_proba in one call, frames from the thresholds, to_csv.
 Peak memory is the largest sum of PSS (proportional set size, so pages shared by forked workers
-count once) over the process tree, sampled every 20 ms.
+count once) over the process tree, sampled every 100 ms.
 
     .venv/bin/python benchmarks/batch_throughput.py [--rounds 3] [--jobs 2] [--skip-million]
 
@@ -65,7 +65,7 @@ def measure(command: list[str]) -> tuple[float, int]:
             peak = max(peak, sum(_memory(p) for p in tree if p.is_running()))
         except psutil.Error:
             pass
-        time.sleep(0.02)
+        time.sleep(0.1)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{command[:3]} failed: {process.stderr.read().decode()[-2000:]}")

@@ -279,7 +279,26 @@ def _char_index(vectorizer: TfidfVectorizer) -> CharNgramIndex | None:
         return None
 
 
+def word_ngrams(tokens: list[str], min_n: int, max_n: int) -> list[str]:
+    """The word n-grams scikit-learn's ``word`` analyzer makes of ``tokens`` (no stop words)."""
+    grams = list(tokens) if min_n == 1 else []
+    for n in range(max(min_n, 2), max_n + 1):
+        grams.extend([" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)])
+    return grams
+
+
 def _analyzer(vectorizer: TfidfVectorizer) -> Callable[[str], list[str]]:
+    if vectorizer.analyzer == "word":
+        if vectorizer.stop_words is not None or vectorizer.tokenizer is not None:
+            return vectorizer.build_analyzer()
+        preprocess = vectorizer.build_preprocessor()
+        tokenize = vectorizer.build_tokenizer()
+        min_n, max_n = vectorizer.ngram_range
+
+        def analyze_words(text: str) -> list[str]:
+            return word_ngrams(tokenize(preprocess(text)), min_n, max_n)
+
+        return analyze_words
     if vectorizer.analyzer != "char_wb":
         return vectorizer.build_analyzer()
     preprocess = vectorizer.build_preprocessor()

@@ -116,3 +116,16 @@ def count_of(vectorizer, texts):
         vocabulary=vectorizer.vocabulary_,
     )
     return counter.transform(texts).toarray()
+
+
+def test_word_ngrams_equal_scikit_learns():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from framing.fast import _analyzer
+
+    texts = [t for t, _ in tiny_rows()] + ["", "a", "Ünïcödé naïve café, U.S. talks", "one two"]
+    for low, high in [(1, 1), (1, 2), (1, 3), (2, 3)]:
+        vectorizer = TfidfVectorizer(ngram_range=(low, high), strip_accents="unicode")
+        ours, reference = _analyzer(vectorizer), vectorizer.build_analyzer()
+        for text in texts:
+            assert ours(text) == reference(text), (low, high, text)
