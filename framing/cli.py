@@ -12,7 +12,7 @@ import click
 
 from framing.artifact import load_model, save_model
 from framing.codebook import default_codebook, load_codebook
-from framing.data import MAX_CUE_SHARE, LabeledData, check_data, read_labeled_csv
+from framing.data import MAX_CUE_SHARE, LabeledData, check_data
 from framing.errors import FramingError
 from framing.paths import DEFAULT_MODEL_DIR
 
@@ -213,14 +213,71 @@ def score(
         _say(report.summary())
 
 
-def _read_training_data(data_path: Path, codebook_path: Path | None) -> LabeledData:
-    if codebook_path is not None:
-        return read_labeled_csv(data_path, load_codebook(codebook_path))
-    data = read_labeled_csv(data_path)
-    default = default_codebook()
-    if data.codebook.ids and all(frame_id in default for frame_id in data.codebook.ids):
-        _say("the data uses the default codebook's frames; using its names and definitions")
-        return read_labeled_csv(data_path, default)
+def _table_options(function):
+    """The options that say how to read a researcher's labeled table."""
+    options = [
+        click.option(
+            "--text-column", default=None, help="Column with the text (default: detected)."
+        ),
+        click.option(
+            "--labels-column",
+            default=None,
+            help="Column with the labels (default: detected: frames, labels, techniques, category...).",
+        ),
+        click.option(
+            "--label-sep",
+            default=None,
+            help="Separator inside the labels column (default: detected).",
+        ),
+        click.option(
+            "--label-columns",
+            default=None,
+            help="Comma-separated 0/1 columns, one per label (instead of a labels column).",
+        ),
+        click.option(
+            "--layout",
+            type=click.Choice(["delimited", "columns", "long", "single"]),
+            default=None,
+            help="How labels are laid out (default: detected).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _spec(text_column, labels_column, label_sep, label_columns, layout):
+    from framing.formats import TableSpec
+
+    columns = (
+        tuple(c.strip() for c in label_columns.split(",") if c.strip()) if label_columns else ()
+    )
+    return TableSpec(
+        text_column=text_column,
+        labels_column=labels_column,
+        label_sep=label_sep,
+        label_columns=columns,
+        layout=layout,
+    )
+
+
+def _read_training_data(
+    data_path: Path, codebook_path: Path | None, spec=None, codebook=None, *, quiet: bool = False
+) -> LabeledData:
+    from framing.formats import TableSpec, labeled_from_table, read_table
+
+    spec = spec or TableSpec()
+    frame = read_table(data_path)
+    if codebook is None and codebook_path is not None:
+        codebook = load_codebook(codebook_path)
+    data, how = labeled_from_table(frame, spec, codebook=codebook, source=str(data_path))
+    if codebook is None:
+        default = default_codebook()
+        if data.codebook.ids and all(frame_id in default for frame_id in data.codebook.ids):
+            _say("the data uses the default codebook's frames; using its names and definitions")
+            data, how = labeled_from_table(frame, spec, codebook=default, source=str(data_path))
+    if not quiet:
+        _say(f"read {data_path}: {len(data)} texts; {how}")
     return data
 
 
@@ -230,7 +287,7 @@ def _read_training_data(data_path: Path, codebook_path: Path | None) -> LabeledD
     "data_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Labeled CSV with `text` and `frames` (;-joined ids) columns.",
+    help="Labeled CSV, TSV, Excel or JSONL (text plus labels; see the table options).",
 )
 @click.option(
     "--out",
@@ -260,6 +317,7 @@ def _read_training_data(data_path: Path, codebook_path: Path | None) -> LabeledD
     help="Also write the full training report as JSON here.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing model folder.")
+@_table_options
 def train(
     data_path: Path,
     out_dir: Path,
@@ -270,8 +328,13 @@ def train(
     strict: bool,
     report_path: Path | None,
     force: bool,
+    text_column: str | None,
+    labels_column: str | None,
+    label_sep: str | None,
+    label_columns: str | None,
+    layout: str | None,
 ) -> None:
-    """Train a model on a labeled CSV and write it, with its card, into a folder.
+    """Train a model on a labeled table and write it, with its card, into a folder.
 
     Checks the data first, holds out a near-duplicate-free test fold, tunes one threshold per
     frame on out-of-fold scores, and reports cross-validated and held-out metrics.
@@ -283,7 +346,8 @@ def train(
 
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         raise FramingError(f"{out_dir} already exists and is not empty; pass --force to replace it")
-    data = _read_training_data(data_path, codebook_path)
+    spec = _spec(text_column, labels_column, label_sep, label_columns, layout)
+    data = _read_training_data(data_path, codebook_path, spec)
     result = train_model(
         data,
         seed=seed,
@@ -313,7 +377,7 @@ def train(
     "data_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Labeled CSV with `text` and `frames` columns.",
+    help="Labeled CSV, TSV, Excel or JSONL (see the table options).",
 )
 @click.option("--threshold", type=click.FloatRange(0, 1), help="One threshold for every frame.")
 @click.option(
@@ -322,8 +386,17 @@ def train(
     type=click.Path(path_type=Path),
     help="Also write the metrics as JSON here ('-' for standard output only).",
 )
+@_table_options
 def evaluate(
-    model_dir: Path | None, data_path: Path, threshold: float | None, json_path: Path | None
+    model_dir: Path | None,
+    data_path: Path,
+    threshold: float | None,
+    json_path: Path | None,
+    text_column: str | None,
+    labels_column: str | None,
+    label_sep: str | None,
+    label_columns: str | None,
+    layout: str | None,
 ) -> None:
     """Evaluate a model on labeled data: precision, recall and F1 per frame, macro and micro.
 
@@ -332,7 +405,8 @@ def evaluate(
     from training.evaluate import evaluate_model, metrics_table
 
     model = load_model(_model_dir(model_dir))
-    data = read_labeled_csv(data_path, model.codebook)
+    spec = _spec(text_column, labels_column, label_sep, label_columns, layout)
+    data = _read_training_data(data_path, None, spec, codebook=model.codebook, quiet=True)
     metrics = evaluate_model(model, data, threshold=threshold)
     if json_path is not None and str(json_path) == "-":
         click.echo(json.dumps(metrics, indent=2))
@@ -349,7 +423,7 @@ def evaluate(
     "data_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Labeled CSV with `text` and `frames` columns.",
+    help="Labeled CSV, TSV, Excel or JSONL (see the table options).",
 )
 @click.option(
     "--codebook",
@@ -360,8 +434,18 @@ def evaluate(
 @click.option("--strict", is_flag=True, help="Fail when a frame's cue-phrase share exceeds 50%%.")
 @click.option("--min-positives", default=0, show_default=True, type=click.IntRange(0))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@_table_options
 def check(
-    data_path: Path, codebook_path: Path | None, strict: bool, min_positives: int, as_json: bool
+    data_path: Path,
+    codebook_path: Path | None,
+    strict: bool,
+    min_positives: int,
+    as_json: bool,
+    text_column: str | None,
+    labels_column: str | None,
+    label_sep: str | None,
+    label_columns: str | None,
+    layout: str | None,
 ) -> None:
     """Check labeled data: counts, duplicates, near-duplicates, unknown frames, cue-phrase shares.
 
@@ -369,7 +453,8 @@ def check(
 
     Example: framing check --data labeled_data/sentences.csv --codebook labeled_data/codebook.yaml
     """
-    data = _read_training_data(data_path, codebook_path)
+    spec = _spec(text_column, labels_column, label_sep, label_columns, layout)
+    data = _read_training_data(data_path, codebook_path, spec, quiet=as_json)
     report = check_data(
         data, max_cue_share=MAX_CUE_SHARE if strict else None, min_positives=min_positives
     )

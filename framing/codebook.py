@@ -12,7 +12,9 @@ import yaml
 
 from framing.errors import CodebookError
 
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+# Any label a researcher uses, except that ";" joins ids in `frames` cells and control characters
+# would break CSV columns; no surrounding spaces.
+_ID_PATTERN = re.compile(r"^[^;\x00-\x1f\s](?:[^;\x00-\x1f]*[^;\x00-\x1f\s])?$")
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,8 @@ class Codebook:
         for frame in self.frames:
             if not _ID_PATTERN.match(frame.id):
                 raise CodebookError(
-                    f"frame id {frame.id!r} is not valid: use letters, digits, '_', '-' or '.', "
-                    "starting with a letter or digit"
+                    f"frame id {frame.id!r} is not valid: ids may not be empty, contain ';' or "
+                    "control characters, or start or end with a space"
                 )
             if frame.id in by_id:
                 raise CodebookError(f"frame id {frame.id!r} appears twice in the codebook")

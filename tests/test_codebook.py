@@ -47,6 +47,6 @@ def test_bad_codebooks_are_refused(tmp_path):
     with pytest.raises(CodebookError, match="appears twice"):
         Codebook.from_dict({"frames": [{"id": "a"}, {"id": "a"}]})
     with pytest.raises(CodebookError, match="not valid"):
-        Codebook.from_dict({"frames": [{"id": "has space"}]})
+        Codebook.from_dict({"frames": [{"id": "has;semicolon"}]})
     with pytest.raises(CodebookError, match="'frames' list"):
         Codebook.from_dict({"name": "x"})

@@ -43,7 +43,9 @@ def test_a_100000_character_line_splits_quickly_and_exactly():
 
 
 @given(st.lists(TEXT, max_size=5))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_tagging_any_text_never_raises(tiny_model, texts):
     for text in texts:
         for item in tiny_model.tag_text(text, explain=True):
