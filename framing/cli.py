@@ -371,7 +371,13 @@ def train(
 
 
 @main.command()
-@MODEL_OPTION
+@click.option(
+    "--model",
+    "model_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Model folder; give --model twice or more to compare models side by side.",
+)
 @click.option(
     "--data",
     "data_path",
@@ -388,7 +394,7 @@ def train(
 )
 @_table_options
 def evaluate(
-    model_dir: Path | None,
+    model_dirs: tuple[Path, ...],
     data_path: Path,
     threshold: float | None,
     json_path: Path | None,
@@ -398,23 +404,55 @@ def evaluate(
     label_columns: str | None,
     layout: str | None,
 ) -> None:
-    """Evaluate a model on labeled data: precision, recall and F1 per frame, macro and micro.
+    """Evaluate models on labeled data: precision, recall and F1 per frame, macro and micro.
 
-    Example: framing evaluate --model models/default --data ../shared/data/real_dev_sentences.csv
+    With two or more --model options, the models are scored on the same data and shown side by
+    side with the per-frame differences (each model against the first).
+
+    Example: framing evaluate --model models/default --model models/mine --data test.csv
     """
-    from training.evaluate import evaluate_model, metrics_table
+    from training.evaluate import compare_table, evaluate_model, metrics_table
 
-    model = load_model(_model_dir(model_dir))
+    directories = list(model_dirs) or [_model_dir(None)]
+    models = [load_model(directory) for directory in directories]
+    first = models[0]
+    for directory, model in zip(directories[1:], models[1:], strict=True):
+        if sorted(model.frame_ids) != sorted(first.frame_ids):
+            raise FramingError(
+                f"{directory} has frames {', '.join(model.frame_ids)}; {directories[0]} has "
+                f"{', '.join(first.frame_ids)}; models can only be compared on the same frames"
+            )
     spec = _spec(text_column, labels_column, label_sep, label_columns, layout)
-    data = _read_training_data(data_path, None, spec, codebook=model.codebook, quiet=True)
-    metrics = evaluate_model(model, data, threshold=threshold)
+    data = _read_training_data(data_path, None, spec, codebook=first.codebook, quiet=True)
+    results = []
+    for model in models:
+        aligned = data if model.frame_ids == first.frame_ids else _reorder(data, model)
+        results.append(evaluate_model(model, aligned, threshold=threshold))
+    payload: object = results[0] if len(results) == 1 else {"models": results}
     if json_path is not None and str(json_path) == "-":
-        click.echo(json.dumps(metrics, indent=2))
+        click.echo(json.dumps(payload, indent=2))
         return
-    click.echo(f"model {model.name} {model.version} on {data_path} ({len(data)} sentences)")
-    click.echo(metrics_table(metrics))
+    if len(results) == 1:
+        click.echo(f"model {first.name} {first.version} on {data_path} ({len(data)} sentences)")
+        click.echo(metrics_table(results[0]))
+    else:
+        names = [f"{d}" for d in directories]
+        click.echo(f"{len(models)} models on {data_path} ({len(data)} sentences)")
+        click.echo(compare_table(results, names))
     if json_path is not None:
-        json_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        json_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+def _reorder(data: LabeledData, model) -> LabeledData:
+    """The same data with label columns in ``model``'s frame order."""
+    order = [data.codebook.ids.index(frame_id) for frame_id in model.frame_ids]
+    return LabeledData(
+        texts=data.texts,
+        labels=data.labels[:, order],
+        codebook=model.codebook,
+        extra=data.extra,
+        source=data.source,
+    )
 
 
 @main.command()

@@ -235,7 +235,9 @@ def linear_scorer(pipeline: Pipeline, probe_texts: Sequence[str]) -> LinearScore
         return None
     scorer = LinearScorer(blocks, intercept, np.ascontiguousarray(coef))
     probes = list(probe_texts) or ["a probe sentence"]
-    expected = pipeline.predict_proba(probes)
+    from framing.model import predict_scores
+
+    expected = predict_scores(pipeline, probes)
     batch = scorer.predict_proba(probes)
     single = np.vstack([scorer.predict_proba([text]) for text in probes])
     if np.abs(batch - expected).max() > TOLERANCE or np.abs(single - expected).max() > TOLERANCE:

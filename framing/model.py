@@ -26,8 +26,11 @@ def predict_scores(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
     if len(texts) == 0:
         n_frames = len(pipeline.classes_) if hasattr(pipeline, "classes_") else 0
         return np.zeros((0, n_frames))
-    scores = pipeline.predict_proba(list(texts))
-    return np.asarray(scores, dtype=float)
+    scores = np.asarray(pipeline.predict_proba(list(texts)), dtype=float)
+    classifier = pipeline.steps[-1][1]
+    if scores.shape[1] == 2 and getattr(classifier, "multilabel_", True) is False:
+        scores = scores[:, 1:]  # one frame: scikit-learn answers (P(no), P(yes)); keep P(yes)
+    return scores
 
 
 @dataclass(frozen=True)

@@ -129,3 +129,53 @@ def test_train_evaluate_and_check(run, tiny_dir, tmp_path):
     result = run("check", "--data", bad, "--codebook", tiny_dir / "codebook.yaml")
     assert result.exit_code == 1
     assert "unknown frame 'weathr' (did you mean 'weather'?)" in result.output
+
+
+def test_evaluate_compares_models_side_by_side(run, tiny_dir, tiny_model_dir, tmp_path):
+    other = tmp_path / "other"
+    result = run(
+        "train",
+        "--data",
+        tiny_dir / "labeled.csv",
+        "--codebook",
+        tiny_dir / "codebook.yaml",
+        "--out",
+        other,
+        "--folds",
+        "3",
+        "--seed",
+        "5",
+    )
+    assert result.exit_code == 0, result.output
+    result = run(
+        "evaluate", "--model", tiny_model_dir, "--model", other, "--data", tiny_dir / "labeled.csv"
+    )
+    assert result.exit_code == 0, result.output
+    assert "| frame | support | F1 A | F1 B (Δ vs A) |" in result.output
+    assert result.output.count("| weather |") == 1 and "**micro**" in result.output
+    payload = json.loads(
+        run(
+            "evaluate",
+            "--model",
+            tiny_model_dir,
+            "--model",
+            other,
+            "--data",
+            tiny_dir / "labeled.csv",
+            "--json",
+            "-",
+        ).output
+    )
+    assert len(payload["models"]) == 2
+
+
+def test_evaluate_refuses_models_with_different_frames(run, tiny_model_dir, tmp_path):
+    rows = [(f"Goal number {w} was scored late in the game tonight.", "sport") for w in range(12)]
+    rows += [(f"Plain sentence {w} about the town council meeting.", "") for w in range(12)]
+    data = write_csv(tmp_path / "sport.csv", ["text", "frames"], rows)
+    sport_only = tmp_path / "sport_model"
+    assert run("train", "--data", data, "--out", sport_only, "--folds", "3").exit_code == 0
+    result = run("evaluate", "--model", tiny_model_dir, "--model", sport_only, "--data", data)
+    assert (
+        result.exit_code == 1 and "models can only be compared on the same frames" in result.output
+    )

@@ -46,3 +46,32 @@ def metrics_table(metrics: dict[str, Any]) -> str:
         f"| **micro** | {micro['precision']:.3f} | {micro['recall']:.3f} | {micro['f1']:.3f} | {total} |"
     )
     return "\n".join(lines)
+
+
+def compare_table(results: list[dict[str, Any]], names: list[str]) -> str:
+    """Per-frame F1 (and precision/recall) of several models side by side, with each model's
+    difference from the first; macro and micro rows at the bottom."""
+    header = ["frame", "support"]
+    for index in range(len(names)):
+        label = f"F1 {chr(65 + index)}"
+        header.append(label if index == 0 else f"{label} (Δ vs A)")
+    lines = [
+        "models: " + "; ".join(f"{chr(65 + i)} = {n}" for i, n in enumerate(names)),
+        "| " + " | ".join(header) + " |",
+        "|---|---:|" + "---:|" * len(names),
+    ]
+    first = results[0]
+    for frame_id, base in first["per_frame"].items():
+        cells = [frame_id, str(base["support"]), f"{base['f1']:.3f}"]
+        for other in results[1:]:
+            value = other["per_frame"][frame_id]["f1"]
+            cells.append(f"{value:.3f} ({value - base['f1']:+.3f})")
+        lines.append("| " + " | ".join(cells) + " |")
+    for average in ("macro", "micro"):
+        base = first[average]["f1"]
+        cells = [f"**{average}**", "", f"{base:.3f}"]
+        for other in results[1:]:
+            value = other[average]["f1"]
+            cells.append(f"{value:.3f} ({value - base:+.3f})")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
