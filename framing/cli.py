@@ -502,6 +502,83 @@ def check(
 
 
 @main.command()
+@MODEL_OPTION
+@click.option(
+    "--pool",
+    "pool_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Unlabeled sentences: CSV, TSV, Excel or JSONL.",
+)
+@click.option(
+    "-n",
+    "count",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1),
+    help="How many sentences to suggest.",
+)
+@click.option("--text-column", default=None, help="Column with the text (default: detected).")
+@click.option(
+    "--diversity",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="0: most uncertain first; towards 1: spread over different kinds of sentence.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(path_type=Path),
+    help="CSV to write (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def suggest(
+    model_dir: Path | None,
+    pool_path: Path,
+    count: int,
+    text_column: str | None,
+    diversity: float,
+    output_path: Path | None,
+    force: bool,
+) -> None:
+    """Rank unlabeled sentences whose labels would teach the model most, ready to annotate.
+
+    Picks sentences whose scores sit near a frame's threshold (uncertainty), spread out so that
+    they do not repeat each other (diversity). The CSV has rank, pool_row, uncertainty, the
+    frames the model hesitates over, its current prediction, the text and the pool's other
+    columns, and an empty `frames` column to fill in; label it and add it to your training data.
+
+    Example: framing suggest --model models/mine --pool unlabeled.csv -n 50 -o to_label.csv
+    """
+    from framing.formats import TEXT_CANDIDATES, read_table
+    from training.suggest import suggest as rank
+    from training.suggest import suggestions_frame
+
+    if output_path is not None and output_path.exists() and not force:
+        raise FramingError(f"{output_path} already exists; pass --force to overwrite it")
+    model = load_model(_model_dir(model_dir))
+    pool = read_table(pool_path)
+    columns = [str(c) for c in pool.columns]
+    if text_column is None:
+        lowered = {c.lower(): c for c in columns}
+        text_column = next((lowered[c] for c in TEXT_CANDIDATES if c in lowered), None)
+    if text_column not in columns:
+        raise FramingError(
+            f"{pool_path} has no text column{' ' + repr(text_column) if text_column else ''}; "
+            f"found: {', '.join(columns)} (name it with --text-column)"
+        )
+    texts = pool[text_column].astype(str).tolist()
+    table = suggestions_frame(pool, text_column, rank(model, texts, n=count, diversity=diversity))
+    if output_path is None:
+        click.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
+    else:
+        table.to_csv(output_path, index=False)
+        _say(f"wrote {len(table)} suggestions to {output_path}")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
