@@ -342,6 +342,7 @@ def train(
     Example: framing train --data labeled_data/sentences.csv --out models/mine
     """
     from training.evaluate import metrics_table
+    from training.report import evaluation_report, write_report
     from training.train import train_model
 
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
@@ -365,6 +366,15 @@ def train(
     if out_dir.exists() and force:
         shutil.rmtree(out_dir)
     save_model(result.model, out_dir, card=result.card, card_markdown=result.card_markdown)
+    _say("writing evaluation reports (bootstrap intervals, confusions, calibration)")
+    titles = {
+        "test": "Held-out test (a near-duplicate-free fold never used for fitting or thresholds)",
+        "cross_validation": "Cross-validation on the training split (thresholds tuned on these same "
+        "out-of-fold scores: optimistic)",
+    }
+    for name, (truth, scores, thresholds) in result.predictions.items():
+        report = evaluation_report(truth, scores, thresholds, data.codebook.ids, title=titles[name])
+        write_report(report, out_dir, f"report_{name}")
     if report_path:
         report_path.write_text(json.dumps(result.report, indent=2) + "\n", encoding="utf-8")
     click.echo(f"\nmodel written to {out_dir}")

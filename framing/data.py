@@ -357,7 +357,15 @@ def check_data(
                 f"frame {frame_id!r}: {count} positives (need at least {min_positives})"
             )
         elif count < 10:
-            warnings.append(f"frame {frame_id!r}: only {count} positives; too few to learn well")
+            warnings.append(
+                f"frame {frame_id!r}: only {count} positives; too few to learn or evaluate well. "
+                "Label more examples (framing suggest finds good candidates) or merge the frame"
+            )
+        elif texts and count / len(texts) < 0.02:
+            warnings.append(
+                f"frame {frame_id!r}: {count} of {len(texts)} texts ({count / len(texts):.1%}); rare "
+                "labels get unstable thresholds and wide intervals; label more if you can"
+            )
     hard = None
     if "hard_negative_for" in data.extra.columns:
         hard_col = data.extra["hard_negative_for"].fillna("").astype(str).str.strip()

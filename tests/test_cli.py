@@ -115,6 +115,8 @@ def test_train_evaluate_and_check(run, tiny_dir, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert (out / "model.joblib").exists() and (out / "card.json").exists()
+    for stem in ("report_test", "report_cross_validation"):
+        assert all((out / f"{stem}.{suffix}").exists() for suffix in ("md", "html", "json"))
     assert "held-out test" in result.output and "data check: ok" in result.output
     assert json.loads((tmp_path / "report.json").read_text())["split"]["n_folds"] == 3
     again = run("train", "--data", tiny_dir / "labeled.csv", "--out", out, "--folds", "3")

@@ -117,3 +117,13 @@ def test_check_reports_conflicting_duplicates_and_cue_share(tiny_codebook):
     )
     strict = check_data(data_ok, max_cue_share=0.4)
     assert any("cue phrase" in p for p in strict.problems)
+
+
+def test_rare_and_scarce_frames_are_warned_about(tiny_codebook):
+    rows = [(f"Plain sentence number {i} about the weekly town council.", "") for i in range(600)]
+    rows += [(f"Rain fell on day {i} of the long wet season.", "weather") for i in range(5)]
+    rows += [(f"The team won match {i} of the season at home.", "sport") for i in range(10)]
+    report = check_data(_frame(rows, tiny_codebook), near_pairs=[])
+    assert any("'weather': only 5 positives; too few" in w for w in report.warnings)
+    assert any("'sport': 10 of 615 texts (1.6%)" in w for w in report.warnings)
+    assert report.ok

@@ -56,6 +56,8 @@ class TrainResult:
     card_markdown: str = ""
     data_report_text: str = ""
     warnings: list[str] = field(default_factory=list)
+    #: (truth, scores, thresholds) of the cross-validation and of the held-out test, for reports.
+    predictions: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _fit(config: PipelineConfig, seed: int, texts: list[str], labels: np.ndarray) -> Pipeline:
@@ -197,6 +199,10 @@ def train_model(
         card_markdown=card_markdown(card, data.codebook.to_dict(), thresholds),
         data_report_text=data_report.to_text(),
         warnings=data_report.warnings,
+        predictions={
+            "cross_validation": (train_part.labels, oof, cv_thresholds),
+            "test": (test_part.labels, test_scores, cv_thresholds),
+        },
     )
 
 

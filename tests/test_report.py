@@ -1,0 +1,74 @@
+"""The evaluation report: intervals, confusions, calibration, written as Markdown, HTML and JSON."""
+
+import json
+
+import numpy as np
+
+from training.report import (
+    bootstrap_f1,
+    confused_pairs,
+    evaluation_report,
+    reliability,
+    write_report,
+)
+
+
+def _example(seed=0, n=400):
+    rng = np.random.default_rng(seed)
+    truth = rng.random((n, 3)) < [0.3, 0.2, 0.1]
+    scores = np.clip(truth * 0.3 + rng.random((n, 3)) * 0.6, 0, 1)
+    return truth.astype(int), scores
+
+
+def test_bootstrap_intervals_bracket_the_estimate_and_shrink_with_more_data():
+    truth, scores = _example()
+    predicted = scores >= 0.5
+    small = bootstrap_f1(truth[:100], predicted[:100], rounds=300)
+    large = bootstrap_f1(truth, predicted, rounds=300)
+    from training.metrics import multilabel_metrics
+
+    point = multilabel_metrics(truth, predicted, ["a", "b", "c"])
+    assert large["micro"][0] <= point["micro"]["f1"] <= large["micro"][1]
+    assert large["macro"][0] <= point["macro"]["f1"] <= large["macro"][1]
+    assert (large["micro"][1] - large["micro"][0]) < (small["micro"][1] - small["micro"][0])
+    assert bootstrap_f1(truth, predicted, rounds=50, seed=3) == bootstrap_f1(
+        truth, predicted, rounds=50, seed=3
+    )
+
+
+def test_confused_pairs_count_one_label_tagged_as_another():
+    truth = np.array([[1, 0], [1, 0], [0, 1], [1, 0]])
+    predicted = np.array([[0, 1], [0, 1], [0, 1], [1, 0]])
+    assert confused_pairs(truth, predicted, ["a", "b"]) == [
+        {"true": "a", "predicted": "b", "count": 2}
+    ]
+
+
+def test_reliability_of_perfectly_calibrated_scores_is_near_zero_error():
+    rng = np.random.default_rng(1)
+    scores = rng.random((20000, 2))
+    truth = (rng.random((20000, 2)) < scores).astype(int)
+    table = reliability(truth, scores)
+    assert table["ece"] < 0.02
+    assert all(abs(b["mean_score"] - b["observed"]) < 0.03 for b in table["bins"])
+    overconfident = reliability(truth, np.where(scores > 0.5, 1.0, 0.0))
+    assert overconfident["ece"] > 0.15 and overconfident["brier"] > table["brier"]
+
+
+def test_report_files(tmp_path):
+    truth, scores = _example()
+    report = evaluation_report(
+        truth, scores, np.array([0.5, 0.5, 0.5]), ["a", "b", "c"], title="Test report", rounds=100
+    )
+    paths = write_report(report, tmp_path, "report_test")
+    markdown, page, data = (p.read_text(encoding="utf-8") for p in paths)
+    assert (
+        markdown.startswith("# Test report")
+        and "F1 interval" in markdown
+        and "Calibration" in markdown
+    )
+    assert "<svg" in page and "reliability diagram" in page and "<script" not in page
+    parsed = json.loads(data)
+    assert (
+        parsed["metrics"]["per_frame"]["a"]["f1_ci"][0] <= parsed["metrics"]["per_frame"]["a"]["f1"]
+    )
