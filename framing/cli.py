@@ -596,9 +596,12 @@ def suggest(
 def serve(host: str, port: int, workers: int, model_dir: Path | None) -> None:
     """Serve the web page and the JSON API under gunicorn, the model loaded once per worker.
 
+    SIGTERM stops gracefully; SIGHUP reloads: new workers load the model the --model path names
+    now (point a symlink at a new model folder first), old workers finish their requests.
+
     Example: framing serve --port 8000 --workers 2 --model models/default
     """
-    directory = _model_dir(model_dir).resolve()
+    directory = _model_dir(model_dir).absolute()  # not resolved: a symlink can be repointed
     load_model(directory)  # fail here, with a clear message, rather than in every worker
     env = {**os.environ, "FRAMING_MODEL_DIR": str(directory)}
     # One request is a few small matrix products: BLAS threads only fight the other workers.
