@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -11,9 +12,10 @@ from pathlib import Path
 import click
 
 from framing.artifact import load_model, save_model
-from framing.codebook import default_codebook, load_codebook
+from framing.codebook import Codebook, default_codebook, load_codebook
 from framing.data import MAX_CUE_SHARE, LabeledData, check_data
 from framing.errors import FramingError
+from framing.formats import TableSpec
 from framing.paths import DEFAULT_MODEL_DIR
 
 MODEL_OPTION = click.option(
@@ -213,8 +215,21 @@ def score(
         _say(report.summary())
 
 
+_TABLE_FIELDS = ("text_column", "labels_column", "label_sep", "label_columns", "layout")
+
+
 def _table_options(function):
-    """The options that say how to read a researcher's labeled table."""
+    """Add the options that say how to read a researcher's table, handed over as ``spec``."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        values = {name: kwargs.pop(name) for name in _TABLE_FIELDS}
+        raw = values["label_columns"]
+        values["label_columns"] = (
+            tuple(c.strip() for c in raw.split(",") if c.strip()) if raw else ()
+        )
+        return function(*args, spec=TableSpec(**values), **kwargs)
+
     options = [
         click.option(
             "--text-column", default=None, help="Column with the text (default: detected)."
@@ -242,29 +257,19 @@ def _table_options(function):
         ),
     ]
     for option in reversed(options):
-        function = option(function)
-    return function
-
-
-def _spec(text_column, labels_column, label_sep, label_columns, layout):
-    from framing.formats import TableSpec
-
-    columns = (
-        tuple(c.strip() for c in label_columns.split(",") if c.strip()) if label_columns else ()
-    )
-    return TableSpec(
-        text_column=text_column,
-        labels_column=labels_column,
-        label_sep=label_sep,
-        label_columns=columns,
-        layout=layout,
-    )
+        wrapper = option(wrapper)
+    return wrapper
 
 
 def _read_training_data(
-    data_path: Path, codebook_path: Path | None, spec=None, codebook=None, *, quiet: bool = False
+    data_path: Path,
+    codebook_path: Path | None,
+    spec: TableSpec | None = None,
+    codebook: Codebook | None = None,
+    *,
+    quiet: bool = False,
 ) -> LabeledData:
-    from framing.formats import TableSpec, labeled_from_table, read_table
+    from framing.formats import labeled_from_table, read_table
 
     spec = spec or TableSpec()
     frame = read_table(data_path)
@@ -328,11 +333,7 @@ def train(
     strict: bool,
     report_path: Path | None,
     force: bool,
-    text_column: str | None,
-    labels_column: str | None,
-    label_sep: str | None,
-    label_columns: str | None,
-    layout: str | None,
+    spec: TableSpec,
 ) -> None:
     """Train a model on a labeled table and write it, with its card, into a folder.
 
@@ -347,7 +348,6 @@ def train(
 
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         raise FramingError(f"{out_dir} already exists and is not empty; pass --force to replace it")
-    spec = _spec(text_column, labels_column, label_sep, label_columns, layout)
     data = _read_training_data(data_path, codebook_path, spec)
     result = train_model(
         data,
@@ -408,11 +408,7 @@ def evaluate(
     data_path: Path,
     threshold: float | None,
     json_path: Path | None,
-    text_column: str | None,
-    labels_column: str | None,
-    label_sep: str | None,
-    label_columns: str | None,
-    layout: str | None,
+    spec: TableSpec,
 ) -> None:
     """Evaluate models on labeled data: precision, recall and F1 per frame, macro and micro.
 
@@ -432,7 +428,6 @@ def evaluate(
                 f"{directory} has frames {', '.join(model.frame_ids)}; {directories[0]} has "
                 f"{', '.join(first.frame_ids)}; models can only be compared on the same frames"
             )
-    spec = _spec(text_column, labels_column, label_sep, label_columns, layout)
     data = _read_training_data(data_path, None, spec, codebook=first.codebook, quiet=True)
     results = []
     for model in models:
@@ -489,11 +484,7 @@ def check(
     strict: bool,
     min_positives: int,
     as_json: bool,
-    text_column: str | None,
-    labels_column: str | None,
-    label_sep: str | None,
-    label_columns: str | None,
-    layout: str | None,
+    spec: TableSpec,
 ) -> None:
     """Check labeled data: counts, duplicates, near-duplicates, unknown frames, cue-phrase shares.
 
@@ -501,7 +492,6 @@ def check(
 
     Example: framing check --data labeled_data/sentences.csv --codebook labeled_data/codebook.yaml
     """
-    spec = _spec(text_column, labels_column, label_sep, label_columns, layout)
     data = _read_training_data(data_path, codebook_path, spec, quiet=as_json)
     report = check_data(
         data, max_cue_share=MAX_CUE_SHARE if strict else None, min_positives=min_positives
