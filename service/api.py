@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import math
 from typing import Any
 
@@ -47,9 +48,16 @@ def _json_body() -> dict[str, Any]:
             "unsupported_media_type",
             f"send JSON with 'Content-Type: application/json' (got {request.mimetype or 'none'!r})",
         )
-    body = request.get_json(silent=True)
-    if body is None:
-        raise APIError(400, "malformed_json", "the request body is not valid JSON (UTF-8)")
+    try:
+        body = json.loads(request.get_data(cache=True))
+    except (ValueError, UnicodeDecodeError):
+        raise APIError(
+            400, "malformed_json", "the request body is not valid JSON (UTF-8)"
+        ) from None
+    except RecursionError:
+        raise APIError(
+            400, "malformed_json", "the request body's JSON is nested too deeply"
+        ) from None
     if not isinstance(body, dict):
         raise APIError(422, "invalid_request", "the body must be a JSON object")
     return body

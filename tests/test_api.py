@@ -114,6 +114,11 @@ def test_transport_errors(client):
         "malformed_json",
     )
     _error(client.post("/v1/tag", data=b"\xff\xfe{}", content_type="application/json"), 400)
+    nested = "[" * 1_900 + "]" * 1_900  # deeper than Python's recursion limit, under 4000 bytes
+    assert "nested too deeply" in _error(
+        client.post("/v1/tag", data=nested, content_type="application/json"), 400, "malformed_json"
+    )
+    _error(client.post("/v1/tag", data="null", content_type="application/json"), 422)
     big = '{"text": "' + "a" * 5000 + '"}'
     assert "larger than 4000 bytes" in _error(
         client.post("/v1/tag", data=big, content_type="application/json"), 413, "payload_too_large"
