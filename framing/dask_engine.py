@@ -100,6 +100,10 @@ def score_with_dask(
     try:
         [model_future] = client.scatter([model], broadcast=True)
         scored = ddf.map_partitions(_score_partition, model_future, options, offsets, meta=meta)
+        rows_out = sum(lengths)
+        if options.split_sentences:  # keep the scored partitions: counting must not score twice
+            scored = scored.persist()
+            rows_out = int(scored.map_partitions(len).compute().sum())
         if out_fmt == "parquet":
             scored.to_parquet(str(tmp), write_index=False)
         else:
@@ -120,7 +124,7 @@ def score_with_dask(
     rows = sum(lengths)
     return ScoreReport(
         rows_in=rows,
-        rows_out=rows if not options.split_sentences else -1,
+        rows_out=rows_out,
         empty_texts=int(empty.sum()),
         seconds=time.perf_counter() - started,
     )

@@ -247,7 +247,7 @@ def test_dask_engine_equals_local_engine(tiny_model, corpus, tmp_path):
     ) as cluster:
         folder = tmp_path / "dask.csv"
         options = ScoreOptions(text_column="body", split_sentences=True)
-        score_with_dask(
+        report = score_with_dask(
             tiny_model,
             str(corpus),
             str(folder),
@@ -256,7 +256,7 @@ def test_dask_engine_equals_local_engine(tiny_model, corpus, tmp_path):
             blocksize="4KB",
         )
         parts = sorted(folder.glob("part-*.csv"), key=lambda p: int(p.stem.split("-")[1]))
-        assert len(parts) > 1
+        assert len(parts) > 1 and report.rows_in == 300
         got = pd.concat(
             [pd.read_csv(p, dtype=str, keep_default_na=False) for p in parts], ignore_index=True
         )
@@ -272,5 +272,6 @@ def test_dask_engine_equals_local_engine(tiny_model, corpus, tmp_path):
         from_parquet = pd.read_parquet(parquet)
     expected = pd.read_csv(local, dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(got, expected)
+    assert report.rows_out == len(expected)
     assert from_parquet["frames"].tolist() == expected["frames"].tolist()
     assert os.listdir(tmp_path).count("dask.csv") == 1 and not list(tmp_path.glob(".*.part"))
