@@ -84,6 +84,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--model", default=None, help="model folder (default: models/default)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/serve_load.md"))
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -92,8 +93,9 @@ def main() -> int:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     framing = str(Path(sys.executable).with_name("framing"))
+    extra = ["--model", args.model] if args.model else []
     server = subprocess.Popen(
-        [framing, "serve", "--port", str(port), "--workers", str(args.workers)],
+        [framing, "serve", "--port", str(port), "--workers", str(args.workers), *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
