@@ -275,3 +275,19 @@ def test_dask_engine_equals_local_engine(tiny_model, corpus, tmp_path):
     assert report.rows_out == len(expected)
     assert from_parquet["frames"].tolist() == expected["frames"].tolist()
     assert os.listdir(tmp_path).count("dask.csv") == 1 and not list(tmp_path.glob(".*.part"))
+
+
+def test_progress_line_shows_rows_rate_and_eta(tiny_model, corpus, tmp_path, capsys, monkeypatch):
+    import framing.batch as batch
+
+    ticks = iter(range(0, 10_000))
+    monkeypatch.setattr(
+        batch.time, "perf_counter", lambda: next(ticks) * 0.25
+    )  # every update draws
+    rows = [(str(i), TEXTS[i % len(TEXTS)], "x" * 40) for i in range(20_000)]
+    big = write_csv(tmp_path / "big.csv", ["id", "body", "note"], rows)  # larger than a read buffer
+    _score(tiny_model, big, tmp_path / "out.csv", chunksize=500, progress=True)
+    drawn = capsys.readouterr().err
+    assert "rows/s" in drawn and "ETA" in drawn and "20,000 rows" in drawn
+    _score(tiny_model, corpus, tmp_path / "quiet.csv", chunksize=50, progress=False)
+    assert capsys.readouterr().err == ""
