@@ -34,6 +34,21 @@ ACCESS_LOG_FORMAT = (
 )
 
 
+DATA_OPTION = click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Labeled CSV, TSV, Excel or JSONL (text plus labels; see the table options).",
+)
+CODEBOOK_OPTION = click.option(
+    "--codebook",
+    "codebook_path",
+    type=click.Path(path_type=Path),
+    help="Codebook YAML with names and definitions (default: the frames found in the data).",
+)
+
+
 def _model_dir(model_dir: Path | None) -> Path:
     if model_dir is not None:
         return model_dir
@@ -287,13 +302,7 @@ def _read_training_data(
 
 
 @main.command()
-@click.option(
-    "--data",
-    "data_path",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Labeled CSV, TSV, Excel or JSONL (text plus labels; see the table options).",
-)
+@DATA_OPTION
 @click.option(
     "--out",
     "out_dir",
@@ -301,12 +310,7 @@ def _read_training_data(
     type=click.Path(path_type=Path),
     help="Folder to write the model into.",
 )
-@click.option(
-    "--codebook",
-    "codebook_path",
-    type=click.Path(path_type=Path),
-    help="Codebook YAML (default: the frames found in the data).",
-)
+@CODEBOOK_OPTION
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
 @click.option("--name", default=None, help="Model name for the card (default: folder name).")
@@ -388,13 +392,7 @@ def train(
     type=click.Path(path_type=Path),
     help="Model folder; give --model twice or more to compare models side by side.",
 )
-@click.option(
-    "--data",
-    "data_path",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Labeled CSV, TSV, Excel or JSONL (see the table options).",
-)
+@DATA_OPTION
 @click.option("--threshold", type=click.FloatRange(0, 1), help="One threshold for every frame.")
 @click.option(
     "--json",
@@ -461,19 +459,8 @@ def _reorder(data: LabeledData, model) -> LabeledData:
 
 
 @main.command()
-@click.option(
-    "--data",
-    "data_path",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Labeled CSV, TSV, Excel or JSONL (see the table options).",
-)
-@click.option(
-    "--codebook",
-    "codebook_path",
-    type=click.Path(path_type=Path),
-    help="Codebook YAML (default: the frames found in the data).",
-)
+@DATA_OPTION
+@CODEBOOK_OPTION
 @click.option("--strict", is_flag=True, help="Fail when a frame's cue-phrase share exceeds 50%%.")
 @click.option("--min-positives", default=0, show_default=True, type=click.IntRange(0))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
