@@ -84,6 +84,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="gevent", choices=["gevent", "sync"])
     parser.add_argument("--model", default=None, help="model folder (default: models/default)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/serve_load.md"))
     args = parser.parse_args()
@@ -95,7 +96,17 @@ def main() -> int:
     framing = str(Path(sys.executable).with_name("framing"))
     extra = ["--model", args.model] if args.model else []
     server = subprocess.Popen(
-        [framing, "serve", "--port", str(port), "--workers", str(args.workers), *extra],
+        [
+            framing,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            args.worker_class,
+            *extra,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -126,7 +137,8 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
     lines = [
-        f"# framing serve under load ({args.workers} workers, {args.connections} connections, "
+        f"# framing serve under load ({args.workers} {args.worker_class} workers, "
+        f"{args.connections} connections, "
         f"{args.rounds} x {args.seconds} s per scenario, interleaved; medians)",
         "",
         "| scenario | requests/s | p50 ms | p99 ms | errors |",

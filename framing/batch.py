@@ -9,6 +9,7 @@ chunks are in flight. The output is the same, byte for byte, whatever ``jobs`` a
 from __future__ import annotations
 
 import csv
+import glob
 import gzip
 import io
 import multiprocessing
@@ -406,9 +407,13 @@ class _Writer:
             raise DataError(f"cannot write {path}: folder {directory} does not exist")
         if not os.access(directory, os.W_OK):
             raise DataError(f"cannot write {path}: folder {directory} is not writable")
-        fd, self.tmp = tempfile.mkstemp(
-            dir=directory, prefix=f".{Path(path).name}.", suffix=".part"
-        )
+        _remove_stale_parts(directory, Path(path).name)
+        try:
+            fd, self.tmp = tempfile.mkstemp(
+                dir=directory, prefix=f".{Path(path).name}.{os.getpid()}.", suffix=".part"
+            )
+        except OSError as exc:
+            raise DataError(f"cannot write {path}: {exc.strerror} (folder {directory})") from None
         if fmt == "parquet":
             os.close(fd)
             self.handle = None
@@ -419,6 +424,25 @@ class _Writer:
             self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def write(self, payload: Any) -> None:
+        try:
+            self._write(payload)
+        except OSError as exc:
+            raise self._failure(exc) from None
+
+    def _failure(self, exc: OSError) -> DataError:
+        where = "standard output" if self.path == STDIO else self.path
+        if self.path == STDIO:
+            # Drop what is still buffered so that exiting does not try (and fail) to write it.
+            self.handle = None
+            sys.stdout = io.TextIOWrapper(open(os.devnull, "wb"), encoding="utf-8")  # noqa: SIM115
+        hint = (
+            "; nothing was written to the output path: free some space or write elsewhere with -o"
+            if self.path != STDIO
+            else ""
+        )
+        return DataError(f"cannot write {where}: {exc.strerror or exc}{hint}")
+
+    def _write(self, payload: Any) -> None:
         if self.fmt == "parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -435,6 +459,12 @@ class _Writer:
         self.first = False
 
     def commit(self) -> None:
+        try:
+            self._commit()
+        except OSError as exc:
+            raise self._failure(exc) from None
+
+    def _commit(self) -> None:
         if self.parquet_writer is not None:
             self.parquet_writer.close()
         if self.handle is not None:
@@ -453,9 +483,28 @@ class _Writer:
                 self.parquet_writer.close()
             if self.handle is not None and self.path != STDIO:
                 self.handle.close()
+        except OSError:
+            pass  # the write already failed; removing the partial file is what matters
         finally:
             if self.tmp is not None:
                 Path(self.tmp).unlink(missing_ok=True)
+
+
+def _remove_stale_parts(directory: Path, name: str) -> None:
+    """Delete partial files that runs killed outright (SIGKILL, power loss) left behind.
+
+    A partial file carries the writing process's id; it is stale when that process is gone.
+    """
+    for part in directory.glob(f".{glob.escape(name)}.*.part"):
+        pid = part.name[len(name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            part.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # alive, owned by someone else
 
 
 def format_chunk(scored: pd.DataFrame, fmt: str, header: bool) -> Any:

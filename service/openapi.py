@@ -144,7 +144,14 @@ def openapi_document(config: Any) -> dict[str, Any]:
                             "items": {"type": "string", "maxLength": config["MAX_SENTENCE_CHARS"]},
                         },
                         "text": {"type": "string", "maxLength": config["MAX_TEXT_CHARS"]},
-                        "threshold": {"type": "number", "minimum": 0, "maximum": 1},
+                        "threshold": {
+                            "type": "number",
+                            "minimum": 0,
+                            "maximum": 1,
+                            "nullable": True,
+                            "description": "One threshold for every frame; absent or null: "
+                            "each frame's own tuned threshold",
+                        },
                         "explain": {"type": "boolean", "default": False},
                     },
                     "oneOf": [{"required": ["sentences"]}, {"required": ["text"]}],

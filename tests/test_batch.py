@@ -291,3 +291,84 @@ def test_progress_line_shows_rows_rate_and_eta(tiny_model, corpus, tmp_path, cap
     assert "rows/s" in drawn and "ETA" in drawn and "20,000 rows" in drawn
     _score(tiny_model, corpus, tmp_path / "quiet.csv", chunksize=50, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def _framing_score(source, out, model_dir, *extra, **popen):
+    framing = str(Path(sys.executable).with_name("framing"))
+    command = [framing, "score", str(source), "-o", str(out), "--model", str(model_dir), *extra]
+    return subprocess.Popen(command, stderr=subprocess.PIPE, **popen)
+
+
+def test_sigkill_leaves_no_output_and_the_next_run_clears_the_stale_part(tiny_model_dir, tmp_path):
+    rows = [(str(i), TEXTS[i % len(TEXTS)]) for i in range(200_000)]
+    source = write_csv(tmp_path / "big.csv", ["id", "text"], rows)
+    before = source.read_bytes()
+    out = tmp_path / "out.csv"
+    process = _framing_score(
+        source, out, tiny_model_dir, "--jobs", "2", "--chunksize", "500", start_new_session=True
+    )
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".out.csv.*.part")) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert process.poll() is None, "the run finished before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)  # the whole job, as `kill -9` or the OOM killer would
+    process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    assert not out.exists()
+    assert source.read_bytes() == before
+    stale = list(tmp_path.glob(".out.csv.*.part"))
+    assert len(stale) == 1 and str(process.pid) in stale[0].name
+
+    small = write_csv(tmp_path / "small.csv", ["id", "text"], rows[:50])
+    rerun = _framing_score(small, out, tiny_model_dir)
+    _, errors = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, errors
+    assert len(pd.read_csv(out)) == 50
+    assert not list(tmp_path.glob(".out.csv.*.part"))
+
+
+def test_a_full_disk_on_standard_output_is_a_clear_error(tiny_model_dir, corpus):
+    with open("/dev/full", "wb") as full:
+        process = _framing_score(corpus, "-", tiny_model_dir, "--text-column", "body", stdout=full)
+        _, errors = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert errors.decode().startswith(
+        "Error: cannot write standard output: No space left on device"
+    )
+    assert b"Traceback" not in errors and b"Exception ignored" not in errors
+
+
+def test_running_out_of_space_mid_file_leaves_no_output(tiny_model_dir, tmp_path):
+    """The kernel refuses writes past a file-size limit (EFBIG), as a full disk would (ENOSPC)."""
+    import resource
+
+    def limit_file_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    rows = [(str(i), TEXTS[i % len(TEXTS)]) for i in range(20_000)]
+    source = write_csv(tmp_path / "in.csv", ["id", "text"], rows)
+    before = source.read_bytes()
+    out = tmp_path / "out.csv"
+    process = _framing_score(source, out, tiny_model_dir, preexec_fn=limit_file_size)
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert errors.decode().startswith(
+        f"Error: cannot write {out}: File too large; nothing was written to the output path"
+    )
+    assert b"Traceback" not in errors
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))
+    assert source.read_bytes() == before
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(tiny_model, corpus, monkeypatch):
+    # /proc/<pid> refuses new files even to root, so this holds for any user.
+    with pytest.raises(
+        DataError, match=r"cannot write /proc/self/out.csv: folder /proc/\d+ is not"
+    ):
+        _score(tiny_model, corpus, "/proc/self/out.csv")
+    # If the access check passes but creating the file fails, the kernel's reason is given.
+    monkeypatch.setattr("framing.batch.os.access", lambda *args: True)
+    with pytest.raises(DataError, match=r"cannot write /proc/self/out.csv: \w+"):
+        _score(tiny_model, corpus, "/proc/self/out.csv")
