@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from math import log, sqrt
+from itertools import repeat
+from math import sqrt
 
 import numpy as np
 import pandas as pd
@@ -67,28 +68,22 @@ class LinearScorer:
         return _sigmoid(logits)
 
     def _one(self, text: str) -> np.ndarray:
-        # Few numpy calls: per-term weights in plain Python, one gather and one product at the end.
-        rows: list[int] = []
-        weights: list[float] = []
+        # Lookups run in C (``map`` of ``dict.get``, missing terms -> -1) and the arithmetic in a
+        # few numpy calls per block: a one-sentence request is dominated by per-call overhead.
+        logits = self._intercept.copy()
         for block in self._blocks:
-            lookup = block.vocabulary.get
-            idf = block.idf_list
-            offset = block.offset
-            start = len(rows)
-            squares = 0.0
-            for term, count in Counter(block.analyzer(text)).items():
-                index = lookup(term)
-                if index is not None:
-                    weight = (log(count) + 1.0) * idf[index]
-                    rows.append(offset + index)
-                    weights.append(weight)
-                    squares += weight * weight
-            if squares:
-                scale = 1.0 / sqrt(squares)
-                weights[start:] = [w * scale for w in weights[start:]]
-        if not rows:
-            return _sigmoid(self._intercept)
-        return _sigmoid(np.array(weights) @ self._coef[rows] + self._intercept)
+            counts = Counter(block.analyzer(text))
+            size = len(counts)
+            columns = np.fromiter(map(block.vocabulary.get, counts, repeat(-1)), np.int64, size)
+            found = columns >= 0
+            if not found.any():
+                continue
+            columns = columns[found]
+            tf = np.fromiter(counts.values(), np.float64, size)[found]
+            weights = (np.log(tf) + 1.0) * block.idf[columns]
+            weights /= sqrt(weights @ weights)
+            logits += weights @ block.coef[columns]
+        return _sigmoid(logits)
 
     @staticmethod
     def _block_batch(block: _Block, texts: Sequence[str]) -> np.ndarray:
