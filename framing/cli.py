@@ -400,22 +400,40 @@ def train(
     type=click.Path(path_type=Path),
     help="Also write the metrics as JSON here ('-' for standard output only).",
 )
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write full reports here: per model Markdown, HTML (reliability plot, per-frame bars) "
+    "and JSON with bootstrap intervals, confused pairs and calibration; with several models "
+    "also comparison.md/.json with paired-bootstrap intervals of the differences.",
+)
 @_table_options
 def evaluate(
     model_dirs: tuple[Path, ...],
     data_path: Path,
     threshold: float | None,
     json_path: Path | None,
+    report_dir: Path | None,
     spec: TableSpec,
 ) -> None:
     """Evaluate models on labeled data: precision, recall and F1 per frame, macro and micro.
 
     With two or more --model options, the models are scored on the same data and shown side by
-    side with the per-frame differences (each model against the first).
+    side with the per-frame differences (each model against the first) and 95% paired-bootstrap
+    intervals of those differences.
 
     Example: framing evaluate --model models/default --model models/mine --data test.csv
     """
-    from training.evaluate import compare_table, evaluate_model, metrics_table
+    from training.evaluate import (
+        compare,
+        compare_table,
+        metrics_table,
+        write_evaluation_reports,
+    )
+    from training.evaluate import (
+        evaluate as evaluate_on,
+    )
 
     directories = list(model_dirs) or [_model_dir(None)]
     models = [load_model(directory) for directory in directories]
@@ -427,11 +445,19 @@ def evaluate(
                 f"{', '.join(first.frame_ids)}; models can only be compared on the same frames"
             )
     data = _read_training_data(data_path, None, spec, codebook=first.codebook, quiet=True)
-    results = []
-    for model in models:
+    evaluations = []
+    for directory, model in zip(directories, models, strict=True):
         aligned = data if model.frame_ids == first.frame_ids else _reorder(data, model)
-        results.append(evaluate_model(model, aligned, threshold=threshold))
-    payload: object = results[0] if len(results) == 1 else {"models": results}
+        evaluation = evaluate_on(model, aligned, threshold=threshold, name=str(directory))
+        if model.frame_ids != first.frame_ids:  # back to the first model's column order
+            order = [model.frame_ids.index(frame_id) for frame_id in first.frame_ids]
+            evaluation.predicted = evaluation.predicted[:, order]
+            evaluation.scores = evaluation.scores[:, order]
+            evaluation.thresholds = evaluation.thresholds[order]
+        evaluations.append(evaluation)
+    results = [evaluation.metrics for evaluation in evaluations]
+    paired = compare(evaluations, data.labels) if len(evaluations) > 1 else []
+    payload: object = results[0] if len(results) == 1 else {"models": results, "paired": paired}
     if json_path is not None and str(json_path) == "-":
         click.echo(json.dumps(payload, indent=2))
         return
@@ -441,9 +467,12 @@ def evaluate(
     else:
         names = [f"{d}" for d in directories]
         click.echo(f"{len(models)} models on {data_path} ({len(data)} sentences)")
-        click.echo(compare_table(results, names))
+        click.echo(compare_table(results, names, paired))
     if json_path is not None:
         json_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    if report_dir is not None:
+        written = write_evaluation_reports(evaluations, data, report_dir)
+        _say(f"wrote {len(written)} report files to {report_dir}")
 
 
 def _reorder(data: LabeledData, model) -> LabeledData:

@@ -169,6 +169,42 @@ def test_evaluate_compares_models_side_by_side(run, tiny_dir, tiny_model_dir, tm
         ).output
     )
     assert len(payload["models"]) == 2
+    assert set(payload["paired"][0]["micro"]) == {"difference_ci", "b_better_share"}
+    reports = tmp_path / "reports"
+    result = run(
+        "evaluate",
+        "--model",
+        tiny_model_dir,
+        "--model",
+        other,
+        "--data",
+        tiny_dir / "labeled.csv",
+        "--report",
+        reports,
+    )
+    assert result.exit_code == 0, result.output
+    names = {path.name for path in reports.iterdir()}
+    assert {"report_A.html", "report_B.md", "comparison.md", "comparison.json"} <= names
+    comparison = (reports / "comparison.md").read_text(encoding="utf-8")
+    assert "paired-bootstrap interval" in comparison and "B beats A on micro-F1 in" in comparison
+
+
+def test_evaluate_writes_a_full_report(run, tiny_dir, tiny_model_dir, tmp_path):
+    reports = tmp_path / "reports"
+    data = tiny_dir / "labeled.csv"
+    result = run("evaluate", "--model", tiny_model_dir, "--data", data, "--report", reports)
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in reports.iterdir()) == [
+        "report.html",
+        "report.json",
+        "report.md",
+    ]
+    report = json.loads((reports / "report.json").read_text(encoding="utf-8"))
+    low, high = report["metrics"]["micro"]["f1_ci"]
+    assert low <= report["metrics"]["micro"]["f1"] <= high
+    assert {"bins", "ece", "brier"} <= set(report["calibration"])
+    page = (reports / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 2  # per-frame bars and the reliability plot
 
 
 def test_evaluate_refuses_models_with_different_frames(run, tiny_model_dir, tmp_path):

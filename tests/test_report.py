@@ -72,3 +72,19 @@ def test_report_files(tmp_path):
     assert (
         parsed["metrics"]["per_frame"]["a"]["f1_ci"][0] <= parsed["metrics"]["per_frame"]["a"]["f1"]
     )
+
+
+def test_paired_bootstrap_tells_a_real_difference_from_none():
+    from training.report import paired_bootstrap
+
+    rng = np.random.default_rng(1)
+    truth = rng.random((300, 3)) < 0.3
+    noisy = truth ^ (rng.random((300, 3)) < 0.25)
+    same = paired_bootstrap(truth, noisy, noisy.copy(), rounds=200)
+    assert same["micro"]["difference_ci"] == [0.0, 0.0]
+    assert same["micro"]["b_better_share"] == 0.0
+    better = paired_bootstrap(truth, noisy, truth, rounds=200)
+    low, high = better["micro"]["difference_ci"]
+    assert 0 < low <= high
+    assert better["micro"]["b_better_share"] == 1.0
+    assert all(entry["difference_ci"][0] > 0 for entry in better["per_label"])

@@ -14,6 +14,38 @@ import numpy as np
 from training.metrics import multilabel_metrics
 
 
+def _resample_weights(n: int, rounds: int, seed: int) -> np.ndarray:
+    """``(rounds, n)`` counts: how often each sentence is drawn in each bootstrap resample."""
+    rng = np.random.default_rng(seed)
+    return np.stack(
+        [np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(rounds)]
+    ).astype(float)
+
+
+def _f1_per_round(
+    weights: np.ndarray, truth: np.ndarray, predicted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-label ``(rounds, labels)``, macro and micro ``(rounds,)`` F1 of each resample."""
+    tp = weights @ (truth & predicted)
+    fp = weights @ (~truth & predicted)
+    fn = weights @ (truth & ~predicted)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+        present = (tp + fn) > 0
+        macro = np.where(present.any(axis=1), (f1 * present).sum(axis=1) / present.sum(axis=1), 0.0)
+        micro_tp, micro_fp, micro_fn = tp.sum(axis=1), fp.sum(axis=1), fn.sum(axis=1)
+        micro = np.where(micro_tp > 0, 2 * micro_tp / (2 * micro_tp + micro_fp + micro_fn), 0.0)
+    return f1, macro, micro
+
+
+def _interval(values: np.ndarray, level: float) -> list[float]:
+    low, high = (1 - level) / 2 * 100, (1 + level) / 2 * 100
+    return [
+        round(float(np.percentile(values, low)), 4),
+        round(float(np.percentile(values, high)), 4),
+    ]
+
+
 def bootstrap_f1(
     truth: np.ndarray,
     predicted: np.ndarray,
@@ -24,35 +56,48 @@ def bootstrap_f1(
 ) -> dict[str, Any]:
     """Percentile bootstrap intervals (resampling sentences) for per-label, macro and micro F1."""
     truth = truth.astype(bool)
-    predicted = predicted.astype(bool)
-    n = len(truth)
-    rng = np.random.default_rng(seed)
-    weights = np.stack(
-        [np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(rounds)]
-    ).astype(float)
-    tp = weights @ (truth & predicted)
-    fp = weights @ (~truth & predicted)
-    fn = weights @ (truth & ~predicted)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        f1 = np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
-        present = (tp + fn) > 0
-        macro = np.where(present.any(axis=1), (f1 * present).sum(axis=1) / present.sum(axis=1), 0.0)
-        micro_tp, micro_fp, micro_fn = tp.sum(axis=1), fp.sum(axis=1), fn.sum(axis=1)
-        micro = np.where(micro_tp > 0, 2 * micro_tp / (2 * micro_tp + micro_fp + micro_fn), 0.0)
-    low, high = (1 - level) / 2 * 100, (1 + level) / 2 * 100
+    weights = _resample_weights(len(truth), rounds, seed)
+    f1, macro, micro = _f1_per_round(weights, truth, predicted.astype(bool))
+    return {
+        "level": level,
+        "rounds": rounds,
+        "per_label": [_interval(f1[:, j], level) for j in range(truth.shape[1])],
+        "macro": _interval(macro, level),
+        "micro": _interval(micro, level),
+    }
 
-    def interval(values: np.ndarray) -> list[float]:
-        return [
-            round(float(np.percentile(values, low)), 4),
-            round(float(np.percentile(values, high)), 4),
-        ]
+
+def paired_bootstrap(
+    truth: np.ndarray,
+    predicted_a: np.ndarray,
+    predicted_b: np.ndarray,
+    *,
+    rounds: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict[str, Any]:
+    """How much better B is than A, on the same resamples of the same sentences.
+
+    For per-label, macro and micro F1: the interval of B - A and the share of resamples in which
+    B beats A. An interval that excludes 0 is a difference these data can tell apart.
+    """
+    truth = truth.astype(bool)
+    weights = _resample_weights(len(truth), rounds, seed)
+    f1_a, macro_a, micro_a = _f1_per_round(weights, truth, predicted_a.astype(bool))
+    f1_b, macro_b, micro_b = _f1_per_round(weights, truth, predicted_b.astype(bool))
+
+    def summary(a: np.ndarray, b: np.ndarray) -> dict[str, Any]:
+        return {
+            "difference_ci": _interval(b - a, level),
+            "b_better_share": round(float(np.mean(b > a)), 3),
+        }
 
     return {
         "level": level,
         "rounds": rounds,
-        "per_label": [interval(f1[:, j]) for j in range(truth.shape[1])],
-        "macro": interval(macro),
-        "micro": interval(micro),
+        "per_label": [summary(f1_a[:, j], f1_b[:, j]) for j in range(truth.shape[1])],
+        "macro": summary(macro_a, macro_b),
+        "micro": summary(micro_a, micro_b),
     }
 
 
