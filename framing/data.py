@@ -183,30 +183,52 @@ def duplicate_groups(n_rows: int, pairs: list[tuple[int, int, float]]) -> np.nda
 def group_folds(labels: np.ndarray, groups: np.ndarray, *, n_folds: int, seed: int) -> np.ndarray:
     """Assign each row a fold so that near-duplicate groups never straddle folds.
 
-    Groups are stratified by their rarest frame (or "none"), shuffled with ``seed`` and dealt to
-    folds in turn, so every fold gets its share of every frame. Deterministic.
+    Iterative stratification (Sechidis, Tsoumakas and Vlahavas, 2011) over groups: the label with
+    the fewest unassigned positives goes first; each group holding it goes to the fold that still
+    wants most of that label (then most rows) among those with room for the group's rows, and the
+    fold's wants shrink by the group's labels.
+    Every fold thus gets close to its share of every label, rare ones included, and of rows.
+    Groups without labels fill the folds that want most rows. Deterministic for a given ``seed``.
 
     Returns:
         ``fold`` id (0..n_folds-1) per row.
     """
-    frame_totals = labels.sum(axis=0)
-    unique_groups = np.unique(groups)
-    strata: dict[int, list[int]] = {}
-    for group in unique_groups:
-        members = labels[groups == group].max(axis=0)
-        present = np.flatnonzero(members)
-        stratum = -1 if len(present) == 0 else int(present[np.argmin(frame_totals[present])])
-        strata.setdefault(stratum, []).append(int(group))
+    labels = np.asarray(labels, dtype=np.int64)
+    _, group_index = np.unique(groups, return_inverse=True)
+    n_groups = int(group_index.max()) + 1 if len(group_index) else 0
+    group_labels = np.zeros((n_groups, labels.shape[1]), dtype=np.int64)
+    np.add.at(group_labels, group_index, labels)
+    group_sizes = np.bincount(group_index, minlength=n_groups)
     rng = np.random.default_rng(seed)
-    fold_of_group: dict[int, int] = {}
-    offset = 0
-    for stratum in sorted(strata):
-        members = np.array(strata[stratum])
-        rng.shuffle(members)
-        for k, group in enumerate(members):
-            fold_of_group[int(group)] = (offset + k) % n_folds
-        offset += len(members)
-    return np.array([fold_of_group[int(g)] for g in groups])
+    want_labels = np.tile(labels.sum(axis=0) / n_folds, (n_folds, 1)).astype(float)
+    want_rows = np.full(n_folds, len(labels) / n_folds)
+    fold_of_group = np.full(n_groups, -1)
+    order = rng.permutation(n_groups)  # tie-breaking and processing order
+
+    def assign(group: int, candidates: np.ndarray) -> None:
+        best = candidates[want_rows[candidates] == want_rows[candidates].max()]
+        fold = int(best[rng.integers(len(best))]) if len(best) > 1 else int(best[0])
+        fold_of_group[group] = fold
+        want_labels[fold] -= group_labels[group]
+        want_rows[fold] -= group_sizes[group]
+
+    remaining = group_labels[order].sum(axis=0).astype(float)
+    while remaining.sum() > 0:
+        present = np.flatnonzero(remaining > 0)
+        label = int(present[np.argmin(remaining[present])])
+        for group in order:
+            if fold_of_group[group] >= 0 or group_labels[group, label] == 0:
+                continue
+            roomy = np.flatnonzero(want_rows >= group_sizes[group])  # big groups must fit
+            folds = roomy if len(roomy) else np.arange(n_folds)
+            wants = want_labels[folds, label]
+            assign(int(group), folds[wants == wants.max()])
+            remaining -= group_labels[group]
+    every_fold = np.arange(n_folds)
+    for group in order:
+        if fold_of_group[group] < 0:
+            assign(int(group), every_fold)
+    return fold_of_group[group_index]
 
 
 # --- the data check ---------------------------------------------------------------------------

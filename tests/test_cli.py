@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from framing.cli import main
-from tests.conftest import write_csv
+from tests.conftest import NONE, SPORT, write_csv
 
 
 @pytest.fixture()
@@ -208,11 +208,11 @@ def test_evaluate_writes_a_full_report(run, tiny_dir, tiny_model_dir, tmp_path):
 
 
 def test_evaluate_refuses_models_with_different_frames(run, tiny_model_dir, tmp_path):
-    rows = [(f"Goal number {w} was scored late in the game tonight.", "sport") for w in range(12)]
-    rows += [(f"Plain sentence {w} about the town council meeting.", "") for w in range(12)]
+    rows = [(text, "sport") for text in SPORT] + [(text, "") for text in NONE]
     data = write_csv(tmp_path / "sport.csv", ["text", "frames"], rows)
     sport_only = tmp_path / "sport_model"
-    assert run("train", "--data", data, "--out", sport_only, "--folds", "3").exit_code == 0
+    result = run("train", "--data", data, "--out", sport_only, "--folds", "3")
+    assert result.exit_code == 0, result.output
     result = run("evaluate", "--model", tiny_model_dir, "--model", sport_only, "--data", data)
     assert (
         result.exit_code == 1 and "models can only be compared on the same frames" in result.output

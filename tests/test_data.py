@@ -75,6 +75,23 @@ def test_group_folds_keep_groups_together_and_spread_frames():
     assert np.array_equal(folds, group_folds(labels, groups, n_folds=5, seed=3))
 
 
+def test_group_folds_give_every_fold_its_share_of_overlapping_and_rare_labels():
+    rng = np.random.default_rng(0)
+    n, k = 1000, 5
+    labels = (rng.random((n, 6)) < [0.4, 0.2, 0.1, 0.05, 0.02, 0.3]).astype(np.int8)
+    labels[:, 5] = labels[:, 0] & labels[:, 1]  # co-occurring labels, as in real codings
+    groups = rng.integers(0, 700, n)  # many small near-duplicate groups
+    folds = group_folds(labels, groups, n_folds=k, seed=1)
+    for group in np.unique(groups):
+        assert len(set(folds[groups == group])) == 1
+    sizes = np.bincount(folds, minlength=k)
+    assert sizes.max() - sizes.min() <= 0.03 * n / k
+    for j in range(labels.shape[1]):
+        share = labels[:, j].sum() / k
+        counts = np.bincount(folds[labels[:, j] == 1], minlength=k)
+        assert np.abs(counts - share).max() <= max(2, 0.1 * share), (j, counts, share)
+
+
 def _frame(rows, codebook):
     import pandas as pd
 

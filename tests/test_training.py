@@ -72,3 +72,14 @@ def test_too_few_examples_per_frame_is_a_clear_error(tmp_path):
     data = read_labeled_csv(path)
     with pytest.raises(DataError, match="frame 'weather' has 1 positive example"):
         train_model(data, n_folds=5)
+
+
+def test_folds_left_without_one_class_are_a_clear_error(tmp_path, tiny_codebook):
+    # Templated rows are near-duplicates, and near-duplicates stay in one fold: here that leaves
+    # a cross-validation training split with sport rows only.
+    rows = [(f"Goal number {w} was scored late in the game tonight.", "sport") for w in range(12)]
+    rows += [(f"Plain sentence {w} about the town council meeting.", "") for w in range(12)]
+    path = write_csv(tmp_path / "templated.csv", ["text", "frames"], rows)
+    data = read_labeled_csv(path)
+    with pytest.raises(DataError, match="would be fitted without a single negative example"):
+        train_model(data, n_folds=3)

@@ -105,6 +105,28 @@ def _check_learnable(data: LabeledData, folds: np.ndarray, n_folds: int) -> None
         raise DataError("cannot train:\n  " + "\n  ".join(problems))
 
 
+def _check_splits(data: LabeledData, folds: np.ndarray, n_folds: int) -> None:
+    """Every cross-validation training split needs positives and negatives of every frame."""
+    problems = []
+    for fold in range(n_folds):
+        fitted = data.labels[folds != fold]
+        for j, frame_id in enumerate(data.codebook.ids):
+            positives = int(fitted[:, j].sum())
+            if positives in (0, len(fitted)):
+                kind = "positive" if positives == 0 else "negative"
+                problems.append(
+                    f"frame {frame_id!r}: cross-validation fold {fold + 1} would be fitted "
+                    f"without a single {kind} example"
+                )
+    if problems:
+        raise DataError(
+            "cannot train:\n  "
+            + "\n  ".join(problems)
+            + "\n  near-duplicate texts are kept in one fold, so large groups of near-identical "
+            "rows leave folds lopsided: write more varied examples, or lower --folds"
+        )
+
+
 def train_model(
     data: LabeledData,
     *,
@@ -153,6 +175,7 @@ def train_model(
     inner_folds = group_folds(
         train_part.labels, groups[train_index], n_folds=n_folds, seed=seed + 1
     )
+    _check_splits(train_part, inner_folds, n_folds)
     oof = out_of_fold_scores(config, train_part, inner_folds, seed=seed, progress=say)
     cv_thresholds = tune_thresholds(train_part.labels, oof, beta=config.threshold_beta)
     cv_metrics = multilabel_metrics(train_part.labels, oof >= cv_thresholds, ids)
