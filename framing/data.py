@@ -81,10 +81,14 @@ def parse_frames(value: Any) -> list[str]:
 
 
 def read_labeled_csv(path: Path, codebook: Codebook | None = None) -> LabeledData:
-    """Read a labeled ``text,frames`` CSV.
+    """Read a labeled table with exactly a ``text`` and a ``;``-joined ``frames`` column.
+
+    The strict form of the project's own files; researchers' tables in other layouts go through
+    ``framing.formats.labeled_from_table``. The file is read by ``framing.formats.read_table``
+    (CSV, TSV, Excel or JSON Lines).
 
     Args:
-        path: The CSV file.
+        path: The file.
         codebook: Frames the data must use. Without one, the frames found in the data (sorted)
             become the codebook.
 
@@ -92,16 +96,9 @@ def read_labeled_csv(path: Path, codebook: Codebook | None = None) -> LabeledDat
         DataError: missing file or columns, empty texts, or unknown frame ids; the message lists
             every offending row (up to ten) with its line number.
     """
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"labeled data file not found: {path}")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: malformed CSV: {exc}") from None
-    return labeled_from_frame(frame, codebook=codebook, source=str(path))
+    from framing.formats import read_table
+
+    return labeled_from_frame(read_table(Path(path)), codebook=codebook, source=str(path))
 
 
 def labeled_from_frame(
