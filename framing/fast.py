@@ -26,6 +26,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 TOLERANCE = 1e-6
+WORD_CACHE_SIZE = 50_000  # words remembered per character block (a few MB)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class _Block:
     term_index: pd.Index  # the vocabulary's terms, for one hashed lookup per batch
     term_columns: np.ndarray  # column of each term in term_index
     char_index: CharNgramIndex | None = None  # vectorised batch lookup for char_wb blocks
+    # char_wb blocks: the preprocessor and n-gram range, for the per-word lookup of one text
+    preprocess: Callable[[str], str] | None = None
+    ngram_range: tuple[int, int] = (1, 1)
 
 
 class LinearScorer:
@@ -48,6 +52,9 @@ class LinearScorer:
         self._blocks = blocks
         self._intercept = intercept
         self._coef = coef
+        # char_wb n-grams never cross words, so a word's vocabulary columns can be remembered:
+        # words repeat across texts (Zipf), and looking up ~10 words beats ~120 n-grams.
+        self._word_columns: list[dict[str, np.ndarray]] = [{} for _ in blocks]
 
     @property
     def n_frames(self) -> int:
@@ -71,19 +78,45 @@ class LinearScorer:
         # Lookups run in C (``map`` of ``dict.get``, missing terms -> -1) and the arithmetic in a
         # few numpy calls per block: a one-sentence request is dominated by per-call overhead.
         logits = self._intercept.copy()
-        for block in self._blocks:
-            counts = Counter(block.analyzer(text))
-            size = len(counts)
-            columns = np.fromiter(map(block.vocabulary.get, counts, repeat(-1)), np.int64, size)
-            found = columns >= 0
-            if not found.any():
-                continue
-            columns = columns[found]
-            tf = np.fromiter(counts.values(), np.float64, size)[found]
+        for block, cache in zip(self._blocks, self._word_columns, strict=True):
+            if block.preprocess is not None:
+                columns = self._char_wb_columns(block, cache, text)
+                if not len(columns):
+                    continue
+                columns, tf = np.unique(columns, return_counts=True)
+            else:
+                counts = Counter(block.analyzer(text))
+                size = len(counts)
+                found = np.fromiter(map(block.vocabulary.get, counts, repeat(-1)), np.int64, size)
+                keep = found >= 0
+                columns = found[keep]
+                if not len(columns):
+                    continue
+                tf = np.fromiter(counts.values(), np.float64, size)[keep]
             weights = (np.log(tf) + 1.0) * block.idf[columns]
             weights /= sqrt(weights @ weights)
             logits += weights @ block.coef[columns]
         return _sigmoid(logits)
+
+    @staticmethod
+    def _char_wb_columns(block: _Block, cache: dict[str, np.ndarray], text: str) -> np.ndarray:
+        """Vocabulary columns of every char_wb n-gram of ``text`` found in the vocabulary, with
+        repeats, assembled word by word from ``cache``."""
+        assert block.preprocess is not None
+        parts = []
+        for word in block.preprocess(text).split():
+            columns = cache.get(word)
+            if columns is None:
+                grams = char_wb_ngrams(word, *block.ngram_range)
+                found = np.fromiter(
+                    map(block.vocabulary.get, grams, repeat(-1)), np.int64, len(grams)
+                )
+                columns = found[found >= 0]
+                if len(cache) >= WORD_CACHE_SIZE:
+                    cache.clear()  # bounded memory; refills with the words in use
+                cache[word] = columns
+            parts.append(columns)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     @staticmethod
     def _block_batch(block: _Block, texts: Sequence[str]) -> np.ndarray:
@@ -223,6 +256,10 @@ def linear_scorer(pipeline: Pipeline, probe_texts: Sequence[str]) -> LinearScore
                 term_index=_warm(pd.Index(list(vectorizer.vocabulary_))),
                 term_columns=np.fromiter(vectorizer.vocabulary_.values(), dtype=np.int64),
                 char_index=_char_index(vectorizer),
+                preprocess=(
+                    vectorizer.build_preprocessor() if vectorizer.analyzer == "char_wb" else None
+                ),
+                ngram_range=tuple(vectorizer.ngram_range),
             )
         )
         offset += size

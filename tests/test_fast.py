@@ -27,6 +27,24 @@ def test_scores_match_the_pipeline_for_batches_and_single_texts():
         assert np.abs(scorer.predict_proba([text])[0] - expected[index]).max() < 1e-6
 
 
+def test_single_texts_score_the_same_with_a_cold_warm_or_refilled_word_cache(monkeypatch):
+    import framing.fast
+
+    pipeline, texts = _fit(PipelineConfig(min_df=1))
+    scorer = linear_scorer(pipeline, texts[:2])
+    probes = [*texts, "Rain, rain and more RAIN after the goal", "  odd   spacing\tand Ünïcödé  "]
+    expected = pipeline.predict_proba(probes)
+    for rounds in range(2):  # the second round is served from the word cache
+        for index, text in enumerate(probes):
+            assert np.abs(scorer.predict_proba([text])[0] - expected[index]).max() < 1e-6, rounds
+    assert scorer._word_columns[1]  # the character block remembered words
+    monkeypatch.setattr(framing.fast, "WORD_CACHE_SIZE", 5)  # forces clears while scoring
+    fresh = linear_scorer(pipeline, texts[:2])
+    for index, text in enumerate(probes):
+        assert np.abs(fresh.predict_proba([text])[0] - expected[index]).max() < 1e-6
+    assert len(fresh._word_columns[1]) <= 5
+
+
 def test_word_only_and_char_only_pipelines_are_supported():
     for config in (
         PipelineConfig(char_ngrams=None, min_df=1),
