@@ -3,7 +3,8 @@
 Starts the production server (2 gevent workers by default), warms it up, then drives it with wrk
 for --seconds (default 60) from --connections (default 16) concurrent clients. Each request is
 drawn in turn from a mix: one sentence, twenty sentences, a whole article as "text", a sentence
-with "explain": true, and GET /healthz. Meanwhile the summed memory (PSS, or RSS where PSS is not
+with "explain": true, and GET /healthz; when ../shared/data holds the UN General Debate corpus,
+4,000 distinct real sentences are interleaved, one per request. Meanwhile the summed memory (PSS, or RSS where PSS is not
 readable) of the server's process tree is sampled every second.
 
     .venv/bin/python benchmarks/soak.py [--seconds 60] [--connections 16] [--model DIR]
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import psutil
-from serve_load import SENTENCES, free_port, run_wrk, wait_ready
+from serve_load import SENTENCES, free_port, real_sentences, run_wrk, wait_ready
 
 ARTICLE = " ".join(SENTENCES * 3)
 MIX_LUA = """
@@ -82,6 +83,15 @@ def main() -> int:
         {"text": ARTICLE},
         {"sentences": SENTENCES[1:2], "explain": True},
     ]
+    # Interleave distinct real sentences (UN General Debate, ../shared/data) when present, so that
+    # per-word caches grow during the run as they would with real traffic.
+    real = real_sentences(4000)
+    mixed: list[dict] = []
+    for index, text in enumerate(real):
+        mixed.append({"sentences": [text]})
+        if index % 10 == 0:
+            mixed.extend(bodies)
+    bodies = mixed or bodies
     samples: list[tuple[float, int]] = []
     stop = threading.Event()
 
