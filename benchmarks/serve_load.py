@@ -117,6 +117,18 @@ def run_wrk(url: str, seconds: int, connections: int, script: Path | None) -> di
     return {"rps": rate, "p50_ms": latency["50"], "p99_ms": latency["99"], "errors": errors}
 
 
+def start_server(
+    workers: int, model: str | None, worker_class: str = "gevent", popen=subprocess.Popen
+) -> tuple[subprocess.Popen, str]:
+    """`framing serve` on a free loopback port (not yet ready: see wait_ready) and its URL."""
+    port = free_port()
+    framing = str(Path(sys.executable).with_name("framing"))
+    command = [framing, "serve", "--port", str(port), "--workers", str(workers)]
+    command += ["--worker-class", worker_class, *(["--model", model] if model else [])]
+    server = popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return server, f"http://127.0.0.1:{port}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -130,25 +142,7 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk not found: apt-get install wrk", file=sys.stderr)
         return 2
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    framing = str(Path(sys.executable).with_name("framing"))
-    extra = ["--model", args.model] if args.model else []
-    server = subprocess.Popen(
-        [
-            framing,
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            args.worker_class,
-            *extra,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, url = start_server(args.workers, args.model, args.worker_class)
     results: dict[str, list[dict[str, float]]] = {
         "healthz": [],
         "tag 1 sentence": [],

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import psutil
-from serve_load import SENTENCES, free_port, real_sentences, run_wrk, wait_ready
+from serve_load import SENTENCES, real_sentences, run_wrk, start_server, wait_ready
 
 ARTICLE = " ".join(SENTENCES * 3)
 MIX_LUA = """
@@ -71,12 +70,7 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk not found: apt-get install wrk", file=sys.stderr)
         return 2
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    framing = str(Path(sys.executable).with_name("framing"))
-    extra = ["--model", args.model] if args.model else []
-    command = [framing, "serve", "--port", str(port), "--workers", str(args.workers), *extra]
-    server = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, url = start_server(args.workers, args.model, popen=psutil.Popen)
     bodies = [
         {"sentences": SENTENCES[:1]},
         {"sentences": (SENTENCES * 4)[:20]},
@@ -119,7 +113,7 @@ def main() -> int:
 
     times = np.array([t for t, _ in samples])
     mib = np.array([m for _, m in samples]) / 2**20
-    at_10 = mib[np.searchsorted(times, 10.0)]
+    at_10 = mib[min(int(np.searchsorted(times, 10.0)), len(mib) - 1)]
     second_half = times >= times[-1] / 2
     slope = float(np.polyfit(times[second_half], mib[second_half], 1)[0]) * 60
     drift = mib[-1] / at_10 - 1
