@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from framing.artifact import load_model, save_model
+from framing.artifact import load_model, read_card, save_model
 from framing.codebook import Codebook, default_codebook, load_codebook
 from framing.data import MAX_CUE_SHARE, LabeledData, check_data
 from framing.errors import FramingError
@@ -326,6 +326,14 @@ def _read_training_data(
     help="Also write the full training report as JSON here.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing model folder.")
+@click.option(
+    "--reproduce",
+    "reproduce_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Make the run that made this model folder again: its card's seed, folds, pipeline and "
+    "codebook (these override --seed, --folds, --name and --codebook); the data must be the "
+    "same (checked by hash). Says whether model.joblib came out byte-identical.",
+)
 @_table_options
 def train(
     data_path: Path,
@@ -337,6 +345,7 @@ def train(
     strict: bool,
     report_path: Path | None,
     force: bool,
+    reproduce_dir: Path | None,
     spec: TableSpec,
 ) -> None:
     """Train a model on a labeled table and write it, with its card, into a folder.
@@ -347,18 +356,37 @@ def train(
     Example: framing train --data labeled_data/sentences.csv --out models/mine
     """
     from training.evaluate import metrics_table
+    from training.pipeline import DEFAULT_CONFIG
     from training.report import evaluation_report, write_report
-    from training.train import train_model
+    from training.train import settings_from_card, train_model
 
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         raise FramingError(f"{out_dir} already exists and is not empty; pass --force to replace it")
-    data = _read_training_data(data_path, codebook_path, spec)
+    original = None
+    if reproduce_dir is not None:
+        if out_dir.resolve() == reproduce_dir.resolve():
+            raise FramingError("--out must not be the folder being reproduced")
+        original = settings_from_card(read_card(reproduce_dir))
+        data = _read_training_data(data_path, None, spec, codebook=original.codebook)
+        if data.fingerprint() != original.content_sha256:
+            raise FramingError(
+                f"{data_path} is not the data {reproduce_dir} was trained on: its texts and "
+                f"labels hash to {data.fingerprint()[:16]}..., the card records "
+                f"{original.content_sha256[:16]}...; use the same file and table options"
+            )
+        seed, folds, version = original.seed, original.n_folds, original.version
+        name, config = original.name, original.config
+    else:
+        data = _read_training_data(data_path, codebook_path, spec)
+        config, version = DEFAULT_CONFIG, "1"
     result = train_model(
         data,
+        config=config,
         seed=seed,
         n_folds=folds,
         max_cue_share=MAX_CUE_SHARE if strict else None,
         name=name or out_dir.name,
+        version=version,
         data_path=data_path,
         progress=_say,
     )
@@ -382,6 +410,22 @@ def train(
     if report_path:
         report_path.write_text(json.dumps(result.report, indent=2) + "\n", encoding="utf-8")
     click.echo(f"\nmodel written to {out_dir}")
+    if original is not None:
+        digest = read_card(out_dir)["artifact"]["sha256"]
+        if digest == original.artifact_sha256:
+            click.echo(f"reproduced: model.joblib is byte-identical to {reproduce_dir}'s")
+        else:
+            now = read_card(out_dir).get("library_versions", {})
+            changed = [
+                f"{lib} {original.library_versions.get(lib)} -> {current}"
+                for lib, current in now.items()
+                if original.library_versions.get(lib) != current
+            ]
+            click.echo(
+                f"not byte-identical to {reproduce_dir}'s model.joblib (same data and settings"
+                + (f"; library versions differ: {', '.join(changed)}" if changed else "")
+                + "); compare the two with: framing evaluate --model A --model B --data TEST"
+            )
 
 
 @main.command()

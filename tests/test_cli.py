@@ -133,6 +133,30 @@ def test_train_evaluate_and_check(run, tiny_dir, tmp_path):
     assert "unknown frame 'weathr' (did you mean 'weather'?)" in result.output
 
 
+def test_a_run_is_reproduced_from_its_card(run, tiny_dir, tmp_path):
+    first = tmp_path / "first"
+    data = tiny_dir / "labeled.csv"
+    options = ["--codebook", tiny_dir / "codebook.yaml", "--folds", "4", "--seed", "7"]
+    assert run("train", "--data", data, "--out", first, *options).exit_code == 0
+    again = tmp_path / "again"
+    # No seed, folds or codebook given: they come from the card.
+    result = run("train", "--data", data, "--out", again, "--reproduce", first)
+    assert result.exit_code == 0, result.output
+    assert "reproduced: model.joblib is byte-identical" in result.output
+    assert (again / "model.joblib").read_bytes() == (first / "model.joblib").read_bytes()
+    card = json.loads((again / "card.json").read_text())
+    assert card["pipeline"]["seed"] == 7 and card["metrics"]["split"]["n_folds"] == 4
+
+    with open(data, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[3][1] = "food" if rows[3][1] != "food" else "sport"  # one label changed
+    changed = write_csv(tmp_path / "changed.csv", rows[0], rows[1:])
+    result = run("train", "--data", changed, "--out", tmp_path / "x", "--reproduce", first)
+    assert result.exit_code == 1
+    assert "is not the data" in result.output and "the card records" in result.output
+    assert not (tmp_path / "x").exists()
+
+
 def test_evaluate_compares_models_side_by_side(run, tiny_dir, tiny_model_dir, tmp_path):
     other = tmp_path / "other"
     result = run(

@@ -15,6 +15,7 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from framing.artifact import SCHEMA_VERSION, file_sha256
+from framing.codebook import Codebook
 from framing.data import (
     LabeledData,
     check_data,
@@ -263,6 +264,36 @@ def library_versions() -> dict[str, str]:
         "joblib": joblib.__version__,
         "pandas": pandas.__version__,
     }
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What a model card records of the run that made it, to make the run again."""
+
+    config: PipelineConfig
+    seed: int
+    n_folds: int
+    name: str
+    version: str
+    codebook: Codebook
+    content_sha256: str
+    artifact_sha256: str
+    library_versions: dict[str, str]
+
+
+def settings_from_card(card: dict[str, Any]) -> RunSettings:
+    """The settings of the run a card describes (see ``build_card``)."""
+    return RunSettings(
+        config=PipelineConfig.from_dict(card["pipeline"]["config"]),
+        seed=int(card["pipeline"]["seed"]),
+        n_folds=int(card["metrics"]["split"]["n_folds"]),
+        name=str(card["name"]),
+        version=str(card["version"]),
+        codebook=Codebook.from_dict(card["codebook"]),
+        content_sha256=str(card["training_data"]["content_sha256"]),
+        artifact_sha256=str(card["artifact"]["sha256"]),
+        library_versions=dict(card.get("library_versions") or {}),
+    )
 
 
 def build_card(
