@@ -429,12 +429,13 @@ class _Writer:
         except OSError as exc:
             raise self._failure(exc) from None
 
-    def _failure(self, exc: OSError) -> DataError:
+    def _failure(self, exc: OSError) -> OSError | DataError:
         where = "standard output" if self.path == STDIO else self.path
         if self.path == STDIO:
-            # Drop what is still buffered so that exiting does not try (and fail) to write it.
             self.handle = None
-            sys.stdout = io.TextIOWrapper(open(os.devnull, "wb"), encoding="utf-8")  # noqa: SIM115
+            silence_stdout()
+            if isinstance(exc, BrokenPipeError):
+                return exc  # the reader stopped reading (`| head`): not an error to report
         hint = (
             "; nothing was written to the output path: free some space or write elsewhere with -o"
             if self.path != STDIO
@@ -488,6 +489,15 @@ class _Writer:
         finally:
             if self.tmp is not None:
                 Path(self.tmp).unlink(missing_ok=True)
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null after it failed (full disk, closed pipe), so that
+    what is still buffered is dropped instead of failing again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    sys.stdout = io.TextIOWrapper(open(os.devnull, "wb"), encoding="utf-8")  # noqa: SIM115
 
 
 def _remove_stale_parts(directory: Path, name: str) -> None:

@@ -68,6 +68,13 @@ class _Group(click.Group):
         except FramingError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except BrokenPipeError:
+            # The reader of standard output went away (`framing score f.csv -o - | head`):
+            # stop quietly, with the status of an unfinished run.
+            from framing.batch import silence_stdout
+
+            silence_stdout()
+            ctx.exit(1)
 
 
 @click.group(cls=_Group)

@@ -372,3 +372,15 @@ def test_an_unwritable_output_folder_is_a_clear_error(tiny_model, corpus, monkey
     monkeypatch.setattr("framing.batch.os.access", lambda *args: True)
     with pytest.raises(DataError, match=r"cannot write /proc/self/out.csv: \w+"):
         _score(tiny_model, corpus, "/proc/self/out.csv")
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tiny_model_dir, tmp_path):
+    """`framing score big.csv -o - | head`: no traceback, no error message, status 1."""
+    rows = [(str(i), TEXTS[i % len(TEXTS)]) for i in range(50_000)]
+    source = write_csv(tmp_path / "big.csv", ["id", "text"], rows)
+    process = _framing_score(source, "-", tiny_model_dir, stdout=subprocess.PIPE)
+    assert process.stdout.read(1000).startswith(b"id,text,")
+    process.stdout.close()
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert errors.strip() == b"", errors
