@@ -27,6 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from framing.paths import SHARED_DATA_DIR
+
 SENTENCES = [
     "The minister said the talks would resume next week in Geneva.",
     "Moscow insists that any settlement must account for the situation on the ground.",
@@ -46,10 +48,7 @@ request = function()
   return wrk.format("POST", "/v1/tag", {["Content-Type"] = "application/json"}, body)
 end
 """
-UN_SENTENCES = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared/data/un_general_debate_2015_2021_sentences.csv"
-)
+UN_SENTENCES = SHARED_DATA_DIR / "un_general_debate_2015_2021_sentences.csv"
 
 
 def real_sentences(count: int = 2000) -> list[str]:

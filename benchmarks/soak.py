@@ -26,25 +26,16 @@ from pathlib import Path
 
 import numpy as np
 import psutil
-from serve_load import SENTENCES, real_sentences, run_wrk, start_server, wait_ready
+from serve_load import (
+    SENTENCES,
+    real_sentences,
+    rotating_script,
+    run_wrk,
+    start_server,
+    wait_ready,
+)
 
 ARTICLE = " ".join(SENTENCES * 3)
-MIX_LUA = """
-local bodies = {%s}
-local counter = 0
-request = function()
-  counter = counter + 1
-  local pick = counter %% (#bodies + 1)
-  if pick == 0 then
-    return wrk.format("GET", "/healthz")
-  end
-  return wrk.format("POST", "/v1/tag", {["Content-Type"] = "application/json"}, bodies[pick])
-end
-"""
-
-
-def _lua_string(text: str) -> str:
-    return "[==[" + text + "]==]"
 
 
 def tree_memory(process: psutil.Process) -> int:
@@ -71,21 +62,21 @@ def main() -> int:
         print("wrk not found: apt-get install wrk", file=sys.stderr)
         return 2
     server, url = start_server(args.workers, args.model, popen=psutil.Popen)
-    bodies = [
-        {"sentences": SENTENCES[:1]},
-        {"sentences": (SENTENCES * 4)[:20]},
-        {"text": ARTICLE},
-        {"sentences": SENTENCES[1:2], "explain": True},
+    fixed = [
+        json.dumps({"sentences": SENTENCES[:1]}),
+        json.dumps({"sentences": (SENTENCES * 4)[:20]}),
+        json.dumps({"text": ARTICLE}),
+        json.dumps({"sentences": SENTENCES[1:2], "explain": True}),
+        "",  # GET /healthz
     ]
     # Interleave distinct real sentences (UN General Debate, ../shared/data) when present, so that
     # per-word caches grow during the run as they would with real traffic.
-    real = real_sentences(4000)
-    mixed: list[dict] = []
-    for index, text in enumerate(real):
-        mixed.append({"sentences": [text]})
+    bodies: list[str] = []
+    for index, text in enumerate(real_sentences(4000)):
+        bodies.append(json.dumps({"sentences": [text]}))
         if index % 10 == 0:
-            mixed.extend(bodies)
-    bodies = mixed or bodies
+            bodies.extend(fixed)
+    bodies = bodies or fixed
     samples: list[tuple[float, int]] = []
     stop = threading.Event()
 
@@ -97,8 +88,7 @@ def main() -> int:
     try:
         wait_ready(url)
         with tempfile.TemporaryDirectory() as tmp:
-            script = Path(tmp) / "mix.lua"
-            script.write_text(MIX_LUA % ", ".join(_lua_string(json.dumps(body)) for body in bodies))
+            script = rotating_script(Path(tmp) / "mix.lua", bodies)
             run_wrk(url + "/", 5, args.connections, script)  # warm-up
             started = time.perf_counter()
             sampler = threading.Thread(target=sample, args=(started,))

@@ -375,12 +375,7 @@ def train(
             raise FramingError("--out must not be the folder being reproduced")
         original = settings_from_card(read_card(reproduce_dir))
         data = _read_training_data(data_path, None, spec, codebook=original.codebook)
-        if data.fingerprint() != original.content_sha256:
-            raise FramingError(
-                f"{data_path} is not the data {reproduce_dir} was trained on: its texts and "
-                f"labels hash to {data.fingerprint()[:16]}..., the card records "
-                f"{original.content_sha256[:16]}...; use the same file and table options"
-            )
+        original.require_same_data(data)
         seed, folds, version = original.seed, original.n_folds, original.version
         name, config = original.name, original.config
     else:
@@ -418,21 +413,7 @@ def train(
         report_path.write_text(json.dumps(result.report, indent=2) + "\n", encoding="utf-8")
     click.echo(f"\nmodel written to {out_dir}")
     if original is not None:
-        digest = read_card(out_dir)["artifact"]["sha256"]
-        if digest == original.artifact_sha256:
-            click.echo(f"reproduced: model.joblib is byte-identical to {reproduce_dir}'s")
-        else:
-            now = read_card(out_dir).get("library_versions", {})
-            changed = [
-                f"{lib} {original.library_versions.get(lib)} -> {current}"
-                for lib, current in now.items()
-                if original.library_versions.get(lib) != current
-            ]
-            click.echo(
-                f"not byte-identical to {reproduce_dir}'s model.joblib (same data and settings"
-                + (f"; library versions differ: {', '.join(changed)}" if changed else "")
-                + "); compare the two with: framing evaluate --model A --model B --data TEST"
-            )
+        click.echo(original.verdict(read_card(out_dir)))
 
 
 @main.command()
@@ -498,14 +479,7 @@ def evaluate(
     data = _read_training_data(data_path, None, spec, codebook=first.codebook, quiet=True)
     evaluations = []
     for directory, model in zip(directories, models, strict=True):
-        aligned = data if model.frame_ids == first.frame_ids else _reorder(data, model)
-        evaluation = evaluate_on(model, aligned, threshold=threshold, name=str(directory))
-        if model.frame_ids != first.frame_ids:  # back to the first model's column order
-            order = [model.frame_ids.index(frame_id) for frame_id in first.frame_ids]
-            evaluation.predicted = evaluation.predicted[:, order]
-            evaluation.scores = evaluation.scores[:, order]
-            evaluation.thresholds = evaluation.thresholds[order]
-        evaluations.append(evaluation)
+        evaluations.append(evaluate_on(model, data, threshold=threshold, name=str(directory)))
     results = [evaluation.metrics for evaluation in evaluations]
     paired = compare(evaluations, data.labels) if len(evaluations) > 1 else []
     payload: object = results[0] if len(results) == 1 else {"models": results, "paired": paired}
@@ -522,20 +496,8 @@ def evaluate(
     if json_path is not None:
         json_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     if report_dir is not None:
-        written = write_evaluation_reports(evaluations, data, report_dir)
+        written = write_evaluation_reports(evaluations, data, report_dir, paired)
         _say(f"wrote {len(written)} report files to {report_dir}")
-
-
-def _reorder(data: LabeledData, model) -> LabeledData:
-    """The same data with label columns in ``model``'s frame order."""
-    order = [data.codebook.ids.index(frame_id) for frame_id in model.frame_ids]
-    return LabeledData(
-        texts=data.texts,
-        labels=data.labels[:, order],
-        codebook=model.codebook,
-        extra=data.extra,
-        source=data.source,
-    )
 
 
 @main.command()

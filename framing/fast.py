@@ -36,7 +36,6 @@ class _Block:
     idf: np.ndarray  # (n_terms,)
     coef: np.ndarray  # (n_terms, n_frames)
     offset: int  # first row of this block in the stacked coefficient matrix
-    idf_list: list[float]
     term_index: pd.Index  # the vocabulary's terms, for one hashed lookup per batch
     term_columns: np.ndarray  # column of each term in term_index
     char_index: CharNgramIndex | None = None  # vectorised batch lookup for char_wb blocks
@@ -252,7 +251,6 @@ def linear_scorer(pipeline: Pipeline, probe_texts: Sequence[str]) -> LinearScore
                 idf=np.asarray(vectorizer.idf_, dtype=np.float64),
                 coef=np.ascontiguousarray(coef[offset : offset + size]),
                 offset=offset,
-                idf_list=[float(v) for v in vectorizer.idf_],
                 term_index=_warm(pd.Index(list(vectorizer.vocabulary_))),
                 term_columns=np.fromiter(vectorizer.vocabulary_.values(), dtype=np.int64),
                 char_index=_char_index(vectorizer),

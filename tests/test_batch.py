@@ -201,33 +201,29 @@ def test_a_failure_mid_file_leaves_no_output(tiny_model, corpus, tmp_path, monke
     assert not out.exists() and not list(tmp_path.glob(".*.part"))
 
 
-def test_ctrl_c_on_a_parallel_run_leaves_no_output(tiny_model_dir, tmp_path):
+def _framing_score(source, out, model_dir, *extra, **popen):
+    framing = str(Path(sys.executable).with_name("framing"))
+    command = [framing, "score", str(source), "-o", str(out), "--model", str(model_dir), *extra]
+    return subprocess.Popen(command, stderr=subprocess.PIPE, **popen)
+
+
+def _big_parallel_run_in_progress(model_dir, tmp_path, **popen):
+    """Start scoring 200,000 rows with two jobs; return once its partial output exists."""
     rows = [(str(i), TEXTS[i % len(TEXTS)]) for i in range(200_000)]
     source = write_csv(tmp_path / "big.csv", ["id", "text"], rows)
-    before = source.read_bytes()
     out = tmp_path / "out.csv"
-    framing = str(Path(sys.executable).with_name("framing"))
-    process = subprocess.Popen(
-        [
-            framing,
-            "score",
-            str(source),
-            "-o",
-            str(out),
-            "--jobs",
-            "2",
-            "--chunksize",
-            "500",
-            "--model",
-            str(tiny_model_dir),
-        ],
-        stderr=subprocess.PIPE,
-    )
+    process = _framing_score(source, out, model_dir, "--jobs", "2", "--chunksize", "500", **popen)
     deadline = time.time() + 60
     while not list(tmp_path.glob(".out.csv.*.part")) and time.time() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)
-    assert process.poll() is None, "the run finished before it could be interrupted"
+    assert process.poll() is None, "the run finished before it could be stopped"
+    return process, source, out, rows
+
+
+def test_ctrl_c_on_a_parallel_run_leaves_no_output(tiny_model_dir, tmp_path):
+    process, source, out, _ = _big_parallel_run_in_progress(tiny_model_dir, tmp_path)
+    before = source.read_bytes()
     process.send_signal(signal.SIGINT)
     _, errors = process.communicate(timeout=60)
     assert process.returncode != 0
@@ -293,25 +289,11 @@ def test_progress_line_shows_rows_rate_and_eta(tiny_model, corpus, tmp_path, cap
     assert capsys.readouterr().err == ""
 
 
-def _framing_score(source, out, model_dir, *extra, **popen):
-    framing = str(Path(sys.executable).with_name("framing"))
-    command = [framing, "score", str(source), "-o", str(out), "--model", str(model_dir), *extra]
-    return subprocess.Popen(command, stderr=subprocess.PIPE, **popen)
-
-
 def test_sigkill_leaves_no_output_and_the_next_run_clears_the_stale_part(tiny_model_dir, tmp_path):
-    rows = [(str(i), TEXTS[i % len(TEXTS)]) for i in range(200_000)]
-    source = write_csv(tmp_path / "big.csv", ["id", "text"], rows)
-    before = source.read_bytes()
-    out = tmp_path / "out.csv"
-    process = _framing_score(
-        source, out, tiny_model_dir, "--jobs", "2", "--chunksize", "500", start_new_session=True
+    process, source, out, rows = _big_parallel_run_in_progress(
+        tiny_model_dir, tmp_path, start_new_session=True
     )
-    deadline = time.time() + 60
-    while not list(tmp_path.glob(".out.csv.*.part")) and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)
-    assert process.poll() is None, "the run finished before it could be killed"
+    before = source.read_bytes()
     os.killpg(process.pid, signal.SIGKILL)  # the whole job, as `kill -9` or the OOM killer would
     process.communicate(timeout=60)
     assert process.returncode == -signal.SIGKILL

@@ -88,3 +88,17 @@ def test_paired_bootstrap_tells_a_real_difference_from_none():
     assert 0 < low <= high
     assert better["micro"]["b_better_share"] == 1.0
     assert all(entry["difference_ci"][0] > 0 for entry in better["per_label"])
+
+
+def test_evaluation_is_the_same_whatever_the_data_s_frame_order(tiny_model, tiny_dir):
+    from framing.codebook import Codebook
+    from framing.data import read_labeled_csv
+    from training.evaluate import evaluate
+
+    path = tiny_dir / "labeled.csv"
+    in_order = evaluate(tiny_model, read_labeled_csv(path, tiny_model.codebook))
+    reversed_ids = list(reversed(tiny_model.frame_ids))
+    reordered = evaluate(tiny_model, read_labeled_csv(path, Codebook.from_ids(reversed_ids)))
+    assert in_order.metrics["per_frame"] == reordered.metrics["per_frame"]
+    assert np.array_equal(in_order.scores[:, ::-1], reordered.scores)
+    assert np.array_equal(in_order.predicted[:, ::-1], reordered.predicted)

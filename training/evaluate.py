@@ -29,18 +29,21 @@ class Evaluation:
 def evaluate(
     model: FramingModel, data: LabeledData, *, threshold: float | None = None, name: str = ""
 ) -> Evaluation:
-    """Score ``data`` with ``model`` (the data's codebook must be the model's, in order)."""
-    if data.codebook.ids != model.frame_ids:
-        raise ValueError("the data's frames must be read with the model's codebook")
-    scores = model.predict_proba(data.texts)
-    predicted = model.decide(scores, threshold)
+    """Score ``data`` with ``model``. The data must hold the model's frames, in any order;
+    scores, thresholds and decisions come back in the data's column order."""
+    ids = data.codebook.ids
+    if sorted(ids) != sorted(model.frame_ids):
+        raise ValueError("the data's frames must be the model's")
+    order = [model.frame_ids.index(frame_id) for frame_id in ids]
+    scores = model.predict_proba(data.texts)[:, order]
     thresholds = (
-        np.asarray(model.thresholds, dtype=float)
+        np.asarray(model.thresholds, dtype=float)[order]
         if threshold is None
-        else np.full(len(model.frame_ids), threshold)
+        else np.full(len(ids), threshold)
     )
-    metrics = multilabel_metrics(data.labels, predicted, model.frame_ids)
-    metrics["brier"] = brier_scores(data.labels, scores, model.frame_ids)
+    predicted = (scores >= thresholds).astype(np.int8)
+    metrics = multilabel_metrics(data.labels, predicted, ids)
+    metrics["brier"] = brier_scores(data.labels, scores, ids)
     metrics["model"] = {"name": model.name, "version": model.version}
     metrics["data"] = data.source
     return Evaluation(name or model.name, scores, thresholds, predicted, metrics)
@@ -49,7 +52,7 @@ def evaluate(
 def evaluate_model(
     model: FramingModel, data: LabeledData, *, threshold: float | None = None
 ) -> dict[str, Any]:
-    """Metrics of ``model`` on ``data`` (whose codebook must be the model's, in order)."""
+    """Metrics of ``model`` on ``data`` (which must hold the model's frames)."""
     return evaluate(model, data, threshold=threshold).metrics
 
 
@@ -60,10 +63,14 @@ def compare(evaluations: list[Evaluation], truth: np.ndarray) -> list[dict[str, 
 
 
 def write_evaluation_reports(
-    evaluations: list[Evaluation], data: LabeledData, directory: Path
+    evaluations: list[Evaluation],
+    data: LabeledData,
+    directory: Path,
+    paired: list[dict[str, Any]] | None = None,
 ) -> list[Path]:
     """Full reports (intervals, confusions, calibration; Markdown, HTML and JSON) per model, and
-    with several models a comparison with paired-bootstrap intervals of the differences."""
+    with several models a comparison with paired-bootstrap intervals of the differences
+    (``paired`` from ``compare``, computed here when not given)."""
     directory.mkdir(parents=True, exist_ok=True)
     ids = data.codebook.ids
     written: list[Path] = []
@@ -81,7 +88,7 @@ def write_evaluation_reports(
     if len(evaluations) > 1:
         names = [evaluation.name for evaluation in evaluations]
         results = [evaluation.metrics for evaluation in evaluations]
-        paired = compare(evaluations, data.labels)
+        paired = paired or compare(evaluations, data.labels)
         text = (
             f"# {len(evaluations)} models on {data.source} ({len(data)} sentences)\n\n"
             + compare_table(results, names, paired)

@@ -280,6 +280,30 @@ class RunSettings:
     artifact_sha256: str
     library_versions: dict[str, str]
 
+    def require_same_data(self, data: LabeledData) -> None:
+        """Refuse data whose texts and labels are not those the recorded run was trained on."""
+        if data.fingerprint() != self.content_sha256:
+            raise DataError(
+                f"{data.source} is not the data this model was trained on: its texts and labels "
+                f"hash to {data.fingerprint()[:16]}..., the card records "
+                f"{self.content_sha256[:16]}...; use the same file and table options"
+            )
+
+    def verdict(self, card: dict[str, Any]) -> str:
+        """Whether the rerun whose card is ``card`` reproduced the recorded model exactly."""
+        if card["artifact"]["sha256"] == self.artifact_sha256:
+            return "reproduced: model.joblib is byte-identical to the original"
+        changed = [
+            f"{lib} {self.library_versions.get(lib)} -> {current}"
+            for lib, current in card.get("library_versions", {}).items()
+            if self.library_versions.get(lib) != current
+        ]
+        return (
+            "not byte-identical to the original model.joblib (same data and settings"
+            + (f"; library versions differ: {', '.join(changed)}" if changed else "")
+            + "); compare the two with: framing evaluate --model A --model B --data TEST"
+        )
+
 
 def settings_from_card(card: dict[str, Any]) -> RunSettings:
     """The settings of the run a card describes (see ``build_card``)."""
