@@ -11,6 +11,7 @@ agree with the Pipeline's to within 1e-6 (checked when the scorer is built).
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+try:  # the one-sentence arithmetic in C, built from _kernel.pyx at install when Cython is there
+    from framing import _kernel
+except ImportError:  # pragma: no cover - exercised by the numpy-fallback test
+    _kernel = None
+
 TOLERANCE = 1e-6
 WORD_CACHE_SIZE = 50_000  # words remembered per character block (a few MB)
 
@@ -38,10 +44,32 @@ class _Block:
     offset: int  # first row of this block in the stacked coefficient matrix
     term_index: pd.Index  # the vocabulary's terms, for one hashed lookup per batch
     term_columns: np.ndarray  # column of each term in term_index
+    scratch: np.ndarray  # zero counts, one per term, for the C kernel (zero again after each call)
     char_index: CharNgramIndex | None = None  # vectorised batch lookup for char_wb blocks
     # char_wb blocks: the preprocessor and n-gram range, for the per-word lookup of one text
     preprocess: Callable[[str], str] | None = None
     ngram_range: tuple[int, int] = (1, 1)
+
+
+class _WordColumns(dict):
+    """Per-word cache of a char_wb block: word -> its vocabulary columns (with repeats), packed as
+    int64 bytes. char_wb n-grams never cross words, so a text's columns are its words' columns,
+    and words repeat across texts (Zipf): looking up ~20 words beats ~300 n-grams. Filled on a
+    miss; cleared when full, so memory stays bounded and the words in use come back."""
+
+    def __init__(self, block: _Block) -> None:
+        super().__init__()
+        self._block = block
+
+    def __missing__(self, word: str) -> bytes:
+        block = self._block
+        grams = char_wb_ngrams(word, *block.ngram_range)
+        found = np.fromiter(map(block.vocabulary.get, grams, repeat(-1)), np.int64, len(grams))
+        packed = found[found >= 0].tobytes()
+        if len(self) >= WORD_CACHE_SIZE:
+            self.clear()
+        self[word] = packed
+        return packed
 
 
 class LinearScorer:
@@ -51,9 +79,7 @@ class LinearScorer:
         self._blocks = blocks
         self._intercept = intercept
         self._coef = coef
-        # char_wb n-grams never cross words, so a word's vocabulary columns can be remembered:
-        # words repeat across texts (Zipf), and looking up ~10 words beats ~120 n-grams.
-        self._word_columns: list[dict[str, np.ndarray]] = [{} for _ in blocks]
+        self._word_columns = [_WordColumns(block) for block in blocks]
 
     @property
     def n_frames(self) -> int:
@@ -74,16 +100,30 @@ class LinearScorer:
         return _sigmoid(logits)
 
     def _one(self, text: str) -> np.ndarray:
-        # Lookups run in C (``map`` of ``dict.get``, missing terms -> -1) and the arithmetic in a
-        # few numpy calls per block: a one-sentence request is dominated by per-call overhead.
+        # One text is dominated by per-call overhead: the C kernel does each block's counting
+        # and arithmetic in one call; without it, a few numpy calls per block.
         logits = self._intercept.copy()
         for block, cache in zip(self._blocks, self._word_columns, strict=True):
-            if block.preprocess is not None:
-                columns = self._char_wb_columns(block, cache, text)
+            if block.preprocess is not None:  # char_wb: columns assembled word by word
+                parts = list(map(cache.__getitem__, block.preprocess(text).split()))
+                if _kernel is not None:
+                    _kernel.add_packed(parts, block.scratch, block.idf, block.coef, logits)
+                    continue
+                columns = np.frombuffer(b"".join(parts), dtype=np.int64)
                 if not len(columns):
                     continue
                 columns, tf = np.unique(columns, return_counts=True)
-            else:
+            elif _kernel is not None:
+                _kernel.add_terms(
+                    block.analyzer(text),
+                    block.vocabulary,
+                    block.scratch,
+                    block.idf,
+                    block.coef,
+                    logits,
+                )
+                continue
+            else:  # lookups in C (``map`` of ``dict.get``, missing terms -> -1)
                 counts = Counter(block.analyzer(text))
                 size = len(counts)
                 found = np.fromiter(map(block.vocabulary.get, counts, repeat(-1)), np.int64, size)
@@ -96,26 +136,6 @@ class LinearScorer:
             weights /= sqrt(weights @ weights)
             logits += weights @ block.coef[columns]
         return _sigmoid(logits)
-
-    @staticmethod
-    def _char_wb_columns(block: _Block, cache: dict[str, np.ndarray], text: str) -> np.ndarray:
-        """Vocabulary columns of every char_wb n-gram of ``text`` found in the vocabulary, with
-        repeats, assembled word by word from ``cache``."""
-        assert block.preprocess is not None
-        parts = []
-        for word in block.preprocess(text).split():
-            columns = cache.get(word)
-            if columns is None:
-                grams = char_wb_ngrams(word, *block.ngram_range)
-                found = np.fromiter(
-                    map(block.vocabulary.get, grams, repeat(-1)), np.int64, len(grams)
-                )
-                columns = found[found >= 0]
-                if len(cache) >= WORD_CACHE_SIZE:
-                    cache.clear()  # bounded memory; refills with the words in use
-                cache[word] = columns
-            parts.append(columns)
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     @staticmethod
     def _block_batch(block: _Block, texts: Sequence[str]) -> np.ndarray:
@@ -255,9 +275,10 @@ def linear_scorer(pipeline: Pipeline, probe_texts: Sequence[str]) -> LinearScore
                 term_columns=np.fromiter(vectorizer.vocabulary_.values(), dtype=np.int64),
                 char_index=_char_index(vectorizer),
                 preprocess=(
-                    vectorizer.build_preprocessor() if vectorizer.analyzer == "char_wb" else None
+                    _preprocessor(vectorizer) if vectorizer.analyzer == "char_wb" else None
                 ),
                 ngram_range=tuple(vectorizer.ngram_range),
+                scratch=np.zeros(size, dtype=np.intc),
             )
         )
         offset += size
@@ -305,10 +326,39 @@ def _char_index(vectorizer: TfidfVectorizer) -> CharNgramIndex | None:
         return None
     try:
         return CharNgramIndex(
-            vectorizer.vocabulary_, *vectorizer.ngram_range, vectorizer.build_preprocessor()
+            vectorizer.vocabulary_, *vectorizer.ngram_range, _preprocessor(vectorizer)
         )
     except ValueError:
         return None
+
+
+class _KeepNonCombining(dict):
+    """``str.translate`` table that deletes combining characters, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_NON_COMBINING = _KeepNonCombining()
+
+
+def strip_accents_unicode(text: str) -> str:
+    """scikit-learn's ``strip_accents_unicode``, exactly, with the character loop done in C."""
+    if text.isascii():
+        return text
+    normalized = unicodedata.normalize("NFKD", text)
+    return normalized if normalized.isascii() else normalized.translate(_NON_COMBINING)
+
+
+def _preprocessor(vectorizer: TfidfVectorizer) -> Callable[[str], str]:
+    """The vectorizer's preprocessor; the common lowercase + unicode-accents one made faster."""
+    if vectorizer.preprocessor is not None or vectorizer.strip_accents != "unicode":
+        return vectorizer.build_preprocessor()
+    if vectorizer.lowercase:
+        return lambda text: strip_accents_unicode(text.lower())
+    return strip_accents_unicode
 
 
 def word_ngrams(tokens: list[str], min_n: int, max_n: int) -> list[str]:
@@ -323,7 +373,7 @@ def _analyzer(vectorizer: TfidfVectorizer) -> Callable[[str], list[str]]:
     if vectorizer.analyzer == "word":
         if vectorizer.stop_words is not None or vectorizer.tokenizer is not None:
             return vectorizer.build_analyzer()
-        preprocess = vectorizer.build_preprocessor()
+        preprocess = _preprocessor(vectorizer)
         tokenize = vectorizer.build_tokenizer()
         min_n, max_n = vectorizer.ngram_range
 
@@ -333,7 +383,7 @@ def _analyzer(vectorizer: TfidfVectorizer) -> Callable[[str], list[str]]:
         return analyze_words
     if vectorizer.analyzer != "char_wb":
         return vectorizer.build_analyzer()
-    preprocess = vectorizer.build_preprocessor()
+    preprocess = _preprocessor(vectorizer)
     min_n, max_n = vectorizer.ngram_range
 
     def analyze(text: str) -> list[str]:

@@ -95,7 +95,11 @@ class FramingModel:
             )
         probes = [example for frame in codebook.frames for example in frame.examples]
         probes += [frame.definition for frame in codebook.frames if frame.definition]
-        self._scorer = linear_scorer(pipeline, [*probes, "", "Peace. Now!"])
+        self._scorer = linear_scorer(
+            pipeline, [*probes, "", "Peace. Now!", "Naïve café — “Ünïcödé” ﬁ"]
+        )
+        self._ids = codebook.ids
+        self._names = [frame.name for frame in codebook.frames]
 
     @property
     def frame_ids(self) -> list[str]:
@@ -172,17 +176,14 @@ class FramingModel:
     ) -> list[TaggedSentence]:
         """Tag each sentence with its frames (most confident first) and every frame's score."""
         scores = self.predict_proba(sentences)
-        decisions = self.decide(scores, threshold).tolist()
+        hits = self.decide(scores, threshold).tolist()
         rounded = np.round(scores, 4).tolist()
-        ids = self.frame_ids
-        names = [frame.name for frame in self.codebook.frames]
+        orders = np.argsort(-scores, axis=1, kind="stable").tolist()  # ties: codebook order
+        ids, names = self._ids, self._names
         tagged = []
         for index, sentence in enumerate(sentences):
-            row = rounded[index]
-            chosen = sorted(
-                (j for j, hit in enumerate(decisions[index]) if hit),
-                key=lambda j: (-scores[index, j], j),
-            )
+            row, hit = rounded[index], hits[index]
+            chosen = [j for j in orders[index] if hit[j]]
             chosen_ids = [ids[j] for j in chosen]
             evidence = self.explain(sentence, chosen_ids) if explain and chosen_ids else {}
             frames = [

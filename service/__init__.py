@@ -13,6 +13,7 @@ from flask import Flask
 from service.api import bp as api_bp
 from service.errors import register_error_handlers
 from service.health import bp as health_bp
+from service.jsonio import OrjsonProvider
 from service.logs import install_request_logging
 from service.web import bp as web_bp
 
@@ -23,7 +24,6 @@ DEFAULTS: dict[str, Any] = {
     "MAX_SENTENCES": 500,  # sentences per request (given, or split from text)
     "MAX_SENTENCE_CHARS": 5_000,  # characters per sentence
     "MAX_TEXT_CHARS": 200_000,  # characters of "text"
-    "JSON_SORT_KEYS": False,
 }
 
 
@@ -34,11 +34,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with ``/readyz`` and every tagging route answering 503 and the reason.
     """
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("FRAMING")
     if test_config:
         app.config.from_mapping(test_config)
-    app.json.sort_keys = False
     from service.state import load_state
 
     load_state(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 import math
 from typing import Any
 
@@ -49,14 +48,15 @@ def _json_body() -> dict[str, Any]:
             f"send JSON with 'Content-Type: application/json' (got {request.mimetype or 'none'!r})",
         )
     try:
-        body = json.loads(request.get_data(cache=True))
-    except (ValueError, UnicodeDecodeError):
+        body = current_app.json.loads(request.get_data(cache=True))
+    except ValueError as error:  # orjson: not UTF-8, not strict JSON, or nested too deeply
+        reason = str(error)
+        if "depth limit" in reason:
+            raise APIError(
+                400, "malformed_json", "the request body's JSON is nested too deeply"
+            ) from None
         raise APIError(
-            400, "malformed_json", "the request body is not valid JSON (UTF-8)"
-        ) from None
-    except RecursionError:
-        raise APIError(
-            400, "malformed_json", "the request body's JSON is nested too deeply"
+            400, "malformed_json", f"the request body is not valid JSON (UTF-8): {reason}"
         ) from None
     if not isinstance(body, dict):
         raise APIError(422, "invalid_request", "the body must be a JSON object")

@@ -108,11 +108,14 @@ def test_transport_errors(client):
         415,
         "unsupported_media_type",
     )
-    _error(
+    where = _error(
         client.post("/v1/tag", data="{not json", content_type="application/json"),
         400,
         "malformed_json",
     )
+    assert "line 1 column 2" in where  # the message says where the JSON goes wrong
+    for not_strict in ('{"sentences": ["a"], "threshold": NaN}', '{"text": "\\ud800"}'):
+        _error(client.post("/v1/tag", data=not_strict, content_type="application/json"), 400)
     _error(client.post("/v1/tag", data=b"\xff\xfe{}", content_type="application/json"), 400)
     nested = "[" * 1_900 + "]" * 1_900  # deeper than Python's recursion limit, under 4000 bytes
     assert "nested too deeply" in _error(

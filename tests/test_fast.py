@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing.fast import linear_scorer
 from tests.conftest import tiny_rows
@@ -16,7 +18,24 @@ def _fit(config):
     return build_pipeline(config).fit(texts, labels), texts
 
 
-def test_scores_match_the_pipeline_for_batches_and_single_texts():
+@pytest.fixture(params=["c_kernel", "numpy"])
+def one_text_path(request, monkeypatch):
+    """Runs a test with the C kernel (as installed) and again with the numpy fallback."""
+    import framing.fast
+
+    if request.param == "numpy":
+        monkeypatch.setattr(framing.fast, "_kernel", None)
+    return request.param
+
+
+def test_the_c_kernel_is_built():
+    """`make install` builds framing/_kernel.pyx; without it one-sentence scoring is 2x slower."""
+    import framing.fast
+
+    assert framing.fast._kernel is not None, "framing._kernel missing: run `make install`"
+
+
+def test_scores_match_the_pipeline_for_batches_and_single_texts(one_text_path):
     pipeline, texts = _fit(PipelineConfig(min_df=1))
     scorer = linear_scorer(pipeline, texts[:5])
     assert scorer is not None
@@ -27,7 +46,9 @@ def test_scores_match_the_pipeline_for_batches_and_single_texts():
         assert np.abs(scorer.predict_proba([text])[0] - expected[index]).max() < 1e-6
 
 
-def test_single_texts_score_the_same_with_a_cold_warm_or_refilled_word_cache(monkeypatch):
+def test_single_texts_score_the_same_with_a_cold_warm_or_refilled_word_cache(
+    one_text_path, monkeypatch
+):
     import framing.fast
 
     pipeline, texts = _fit(PipelineConfig(min_df=1))
@@ -43,6 +64,26 @@ def test_single_texts_score_the_same_with_a_cold_warm_or_refilled_word_cache(mon
     for index, text in enumerate(probes):
         assert np.abs(fresh.predict_proba([text])[0] - expected[index]).max() < 1e-6
     assert len(fresh._word_columns[1]) <= 5
+    for block in fresh._blocks:  # the kernel's scratch counts are left all zero
+        assert not block.scratch.any()
+
+
+def test_the_c_kernel_refuses_columns_outside_the_vocabulary():
+    from framing import _kernel
+
+    idf, coef = np.ones(3), np.ones((3, 2))
+    scratch, logits = np.zeros(3, dtype=np.intc), np.zeros(2)
+    with pytest.raises(ValueError, match="out of range"):
+        _kernel.add_packed([np.array([0, 3], dtype=np.int64).tobytes()], scratch, idf, coef, logits)
+    with pytest.raises(ValueError, match="out of range"):
+        _kernel.add_terms(["a", "b"], {"a": 0, "b": -1}, scratch, idf, coef, logits)
+    with pytest.raises(ValueError, match="mismatched"):
+        _kernel.add_terms(["a"], {"a": 0}, np.zeros(2, dtype=np.intc), idf, coef, logits)
+    assert not scratch.any() and not logits.any()  # nothing was changed
+    _kernel.add_terms(["a", "a", "b", "zz"], {"a": 0, "b": 2}, scratch, idf, coef, logits)
+    weights = np.array([1 + np.log(2), 1.0])
+    assert np.allclose(logits, (weights / np.linalg.norm(weights)).sum())
+    assert not scratch.any()
 
 
 def test_word_only_and_char_only_pipelines_are_supported():
@@ -147,3 +188,14 @@ def test_word_ngrams_equal_scikit_learns():
         ours, reference = _analyzer(vectorizer), vectorizer.build_analyzer()
         for text in texts:
             assert ours(text) == reference(text), (low, high, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=40))
+def test_accent_stripping_equals_scikit_learns(text):
+    from sklearn.feature_extraction.text import strip_accents_unicode as reference
+
+    from framing.fast import strip_accents_unicode
+
+    for sample in (text, f"naïve café Ünïcödé {text} Łódź ﬁ ½"):
+        assert strip_accents_unicode(sample) == reference(sample)
