@@ -209,3 +209,27 @@ def test_sigterm_finishes_requests_in_flight_and_exits_cleanly(tiny_model_dir):
     assert len(json.loads(answer.split(b"\r\n\r\n", 1)[1])["results"]) == 50
     assert server.stop() == 0
     assert "Traceback" not in server.errors
+
+
+def test_the_readmes_curl_examples_work_as_written(server):
+    """Every curl line of the README's API block, run by the shell against `framing serve`
+    (only the port differs), answers JSON; /healthz answers exactly what the README says."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\ncurl -s http://127.0.0.1:8000/healthz", 1)[1].split("```", 1)[0]
+    block = "curl -s http://127.0.0.1:8000/healthz" + block
+    commands = [c for c in block.replace("\\\n", " ").splitlines() if c.startswith("curl ")]
+    assert len(commands) == 7, commands
+    answers = []
+    for command in commands:
+        command = command.split("  #")[0].replace("127.0.0.1:8000", f"127.0.0.1:{server.port}")
+        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, (command, done.stderr)
+        answers.append(json.loads(done.stdout))
+    assert block.split("# ", 1)[1].startswith(json.dumps(answers[0], separators=(",", ":")))
+    assert answers[1]["status"] == "ready"
+    assert answers[3]["name"] == answers[1]["model"]["name"]  # the card of the model served
+    assert [f["threshold"] for f in answers[2]["frames"]] == list(answers[3]["thresholds"].values())
+    assert answers[4]["openapi"].startswith("3.")
+    assert answers[5]["results"][0]["sentence"].startswith("Russia must withdraw")
+    assert [r["start"] for r in answers[6]["results"]] == [0, 27]
+    assert all("evidence" in f for r in answers[6]["results"] for f in r["frames"])
