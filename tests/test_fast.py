@@ -199,3 +199,15 @@ def test_accent_stripping_equals_scikit_learns(text):
 
     for sample in (text, f"naïve café Ünïcödé {text} Łódź ﬁ ½"):
         assert strip_accents_unicode(sample) == reference(sample)
+
+
+def test_a_sentence_scores_the_same_alone_or_among_others():
+    """Requests score text by text with the C kernel: the same floats whatever else is sent."""
+    pipeline, texts = _fit(PipelineConfig(min_df=1))
+    scorer = linear_scorer(pipeline, texts[:2])
+    together = scorer.predict_proba(texts)
+    for index, text in enumerate(texts):
+        assert np.array_equal(scorer.predict_proba([text])[0], together[index])
+        assert np.array_equal(scorer.predict_proba([texts[0], text])[1], together[index])
+    stable = scorer.predict_proba(texts, stable=True)  # the vectorised path
+    assert np.abs(stable - together).max() < 1e-6
