@@ -61,3 +61,23 @@ def test_hard_negatives_name_a_known_frame_and_have_no_frames(corpus):
 def test_sentences_are_varied_not_templated(report, corpus):
     # near-duplicate pairs (word 1-2-gram TF-IDF cosine >= 0.8) are rare
     assert len(report.near_duplicates) <= len(corpus) // 200, report.near_duplicates[:5]
+
+
+def test_the_agreement_study_labels_sentences_of_the_corpus():
+    """labeled_data/agreement/: two blind annotations of the same corpus sentences, by id."""
+    import csv
+
+    with LABELED_SENTENCES_PATH.open(encoding="utf-8", newline="") as handle:
+        corpus_ids = {row["id"] for row in csv.DictReader(handle)}
+    frame_ids = set(default_codebook().ids)
+    studied = []
+    for path in sorted((LABELED_SENTENCES_PATH.parent / "agreement").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert [*rows[0]] == ["id", "frames", "note"], path
+        assert {row["id"] for row in rows} <= corpus_ids, path
+        assert len({row["id"] for row in rows}) == len(rows), path
+        for row in rows:
+            assert set(filter(None, row["frames"].split(";"))) <= frame_ids, (path, row)
+        studied.append({row["id"] for row in rows})
+    assert len(studied) >= 2 and all(ids == studied[0] for ids in studied)
