@@ -121,9 +121,10 @@ class FramingModel:
 
         Computed by the lean linear scorer when the pipeline allows one (same features, scores
         equal to the Pipeline's within 1e-6, many times faster per call), else by the Pipeline.
-        ``stable=True`` gives each text the same floats whatever batch it arrives in (batch
-        scoring needs this for byte-identical output); a lone text otherwise takes a faster path
-        that may differ in the last bits.
+        ``stable=True`` guarantees each text the same floats whatever batch it arrives in (batch
+        scoring needs this for byte-identical output). With the scorer's C kernel every call has
+        that property; without it, a lone text otherwise takes a path that may differ in the
+        last bits.
         """
         if self._scorer is not None and len(texts):
             return self._scorer.predict_proba(texts, stable=stable)
