@@ -26,12 +26,14 @@ from framing.codebook import default_codebook
 from framing.data import duplicate_groups, group_folds, near_duplicate_pairs, read_labeled_csv
 from framing.model import predict_scores
 from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
+from training.calibration import fit_length_calibration
 from training.metrics import multilabel_metrics, tune_thresholds
 from training.pipeline import DEFAULT_CONFIG, PipelineConfig, build_pipeline
 from training.train import out_of_fold_scores
 
 CANDIDATES: dict[str, PipelineConfig] = {
     "default": DEFAULT_CONFIG,
+    "no length calibration": replace(DEFAULT_CONFIG, length_calibration=False),
     "thresholds for F1 (beta=1)": replace(DEFAULT_CONFIG, threshold_beta=1.0),
     "words 1-2 only": replace(DEFAULT_CONFIG, char_ngrams=None),
     "chars 3-5 only": replace(DEFAULT_CONFIG, word_ngrams=None),
@@ -50,12 +52,22 @@ def evaluate_candidate(config, data, dev, folds, groups, seed=0):
     train = data.subset(train_index)
     inner = group_folds(train.labels, groups[train_index], n_folds=5, seed=seed + 1)
     oof = out_of_fold_scores(config, train, inner, seed=seed)
+    calibration = (
+        fit_length_calibration(train.texts, train.labels, oof)
+        if config.length_calibration
+        else None
+    )
+    if calibration is not None:
+        oof = calibration.apply(train.texts, oof)
     thresholds = tune_thresholds(train.labels, oof, beta=config.threshold_beta)
     pipeline = build_pipeline(config, seed=seed).fit(train.texts, train.labels)
     ids = data.codebook.ids
     test_part = data.subset(np.flatnonzero(test))
     test_scores = predict_scores(pipeline, test_part.texts)
     dev_scores = predict_scores(pipeline, dev.texts)
+    if calibration is not None:
+        test_scores = calibration.apply(test_part.texts, test_scores)
+        dev_scores = calibration.apply(dev.texts, dev_scores)
     return {
         "test": multilabel_metrics(test_part.labels, test_scores >= thresholds, ids),
         "dev": multilabel_metrics(dev.labels, dev_scores >= thresholds, ids),

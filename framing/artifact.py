@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import joblib
+import numpy as np
 
 from framing.codebook import Codebook
 from framing.errors import ModelLoadError
-from framing.model import FramingModel
+from framing.model import FramingModel, LengthCalibration
 
 SCHEMA_VERSION = 1
 MODEL_FILE = "model.joblib"
@@ -40,7 +41,8 @@ def save_model(
 ) -> Path:
     """Write ``model`` into ``directory`` (created if needed) with its card.
 
-    The payload is a plain dict (schema version, frame ids, thresholds, the fitted Pipeline). The
+    The payload is a plain dict (schema version, frame ids, thresholds, the fitted Pipeline, the
+    length calibration or None). The
     files are written to temporary names and renamed, so a crash never leaves a half-written model.
     """
     directory = Path(directory)
@@ -50,6 +52,9 @@ def save_model(
         "frame_ids": model.frame_ids,
         "thresholds": [float(t) for t in model.thresholds],
         "pipeline": model.pipeline,
+        "length_calibration": (
+            None if model.calibration is None else model.calibration.weights.tolist()
+        ),
     }
     model_path = directory / MODEL_FILE
     _atomic_write(model_path, lambda handle: joblib.dump(payload, handle, compress=3))
@@ -154,4 +159,8 @@ def load_model(directory: Path | str | None = None) -> FramingModel:
     codebook = Codebook.from_dict(card.get("codebook") or {})
     if list(payload.get("frame_ids", [])) != codebook.ids:
         raise ModelLoadError(f"{model_path}: its frames do not match those in {CARD_FILE}")
-    return FramingModel(payload["pipeline"], codebook, payload["thresholds"], card=card)
+    weights = payload.get("length_calibration")  # absent from models built before it existed
+    calibration = None if weights is None else LengthCalibration(np.asarray(weights, dtype=float))
+    return FramingModel(
+        payload["pipeline"], codebook, payload["thresholds"], card=card, calibration=calibration
+    )

@@ -21,6 +21,34 @@ from framing.segment import split_sentences
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
+@dataclass(frozen=True)
+class LengthCalibration:
+    """Per-frame recalibration of scores by sentence length.
+
+    TF-IDF rows are l2-normalised, so a long sentence's framing words weigh less than a short
+    sentence's: the model under-scores long sentences and over-scores short fragments. For each
+    frame, ``weights`` holds four numbers fitted on out-of-fold scores (see
+    ``training.calibration``): the new logit is ``a*z + b*l + c*z*l + d``, with ``z`` the score's
+    logit and ``l`` the log of the sentence's word count.
+    """
+
+    weights: np.ndarray  # (n_frames, 4)
+
+    def apply(self, texts: Sequence[str], scores: np.ndarray) -> np.ndarray:
+        """The recalibrated ``(n_texts, n_frames)`` scores."""
+        z, length = length_features(texts, scores)
+        a, b, c, d = self.weights.T
+        return 1.0 / (1.0 + np.exp(-(a * z + b * length + c * z * length + d)))
+
+
+def length_features(texts: Sequence[str], scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(z, l)``: the scores' logits ``(n, n_frames)`` and the log word counts ``(n, 1)``."""
+    clipped = np.clip(scores, 1e-6, 1 - 1e-6)
+    logits = np.log(clipped / (1 - clipped))
+    words = np.fromiter((len(text.split()) for text in texts), dtype=float, count=len(texts))
+    return logits, np.log(np.maximum(words, 1.0))[:, None]
+
+
 def predict_scores(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
     """Probability of every frame for every text: an ``(n_texts, n_frames)`` float array."""
     if len(texts) == 0:
@@ -76,6 +104,7 @@ class FramingModel:
         codebook: The frames, in column order.
         thresholds: Per-frame decision thresholds, in codebook order.
         card: The model card (metadata), as loaded from ``card.json``.
+        calibration: Optional per-frame length recalibration applied to the Pipeline's scores.
     """
 
     def __init__(
@@ -84,14 +113,21 @@ class FramingModel:
         codebook: Codebook,
         thresholds: Sequence[float],
         card: dict[str, Any] | None = None,
+        calibration: LengthCalibration | None = None,
     ) -> None:
         self.pipeline = pipeline
+        self.calibration = calibration
         self.codebook = codebook
         self.thresholds = np.asarray(thresholds, dtype=float)
         self.card = card or {}
         if len(self.thresholds) != len(codebook):
             raise ValueError(
                 f"{len(self.thresholds)} thresholds for {len(codebook)} frames; they must match"
+            )
+        if calibration is not None and calibration.weights.shape != (len(codebook), 4):
+            raise ValueError(
+                f"length calibration of shape {calibration.weights.shape} for {len(codebook)} "
+                "frames; it must be (frames, 4)"
             )
         probes = [example for frame in codebook.frames for example in frame.examples]
         probes += [frame.definition for frame in codebook.frames if frame.definition]
@@ -120,15 +156,19 @@ class FramingModel:
         """``(n_texts, n_frames)`` probabilities.
 
         Computed by the lean linear scorer when the pipeline allows one (same features, scores
-        equal to the Pipeline's within 1e-6, many times faster per call), else by the Pipeline.
-        ``stable=True`` guarantees each text the same floats whatever batch it arrives in (batch
+        equal to the Pipeline's within 1e-6, many times faster per call), else by the Pipeline;
+        then recalibrated by sentence length when the model has a calibration. ``stable=True`` guarantees each text the same floats whatever batch it arrives in (batch
         scoring needs this for byte-identical output). With the scorer's C kernel every call has
         that property; without it, a lone text otherwise takes a path that may differ in the
         last bits.
         """
         if self._scorer is not None and len(texts):
-            return self._scorer.predict_proba(texts, stable=stable)
-        return predict_scores(self.pipeline, texts)
+            scores = self._scorer.predict_proba(texts, stable=stable)
+        else:
+            scores = predict_scores(self.pipeline, texts)
+        if self.calibration is not None and len(texts):
+            scores = self.calibration.apply(texts, scores)
+        return scores
 
     def decide(self, scores: np.ndarray, threshold: float | None = None) -> np.ndarray:
         """0/1 decisions from scores, with the tuned thresholds or one override for all frames."""

@@ -27,6 +27,9 @@ class PipelineConfig:
         class_weight: ``balanced`` or None.
         threshold_beta: The per-frame thresholds maximise F-beta on out-of-fold scores; below 1
             favours precision (fewer, surer frames), which held up better on real text.
+        length_calibration: Recalibrate each frame's scores by sentence length, fitted on
+            out-of-fold scores (``training.calibration``). Cards written before this setting
+            existed read as False.
     """
 
     word_ngrams: tuple[int, int] | None = (1, 2)
@@ -37,6 +40,7 @@ class PipelineConfig:
     C: float = 2.0
     class_weight: str | None = "balanced"
     threshold_beta: float = 0.7
+    length_calibration: bool = True
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -45,7 +49,7 @@ class PipelineConfig:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> PipelineConfig:
         """Inverse of to_dict (tuples come back from JSON as lists)."""
-        values = dict(data)
+        values = {"length_calibration": False, **data}  # older cards: no calibration
         for key in ("word_ngrams", "char_ngrams"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])  # type: ignore[arg-type]

@@ -24,7 +24,8 @@ from framing.data import (
     near_duplicate_pairs,
 )
 from framing.errors import DataError
-from framing.model import FramingModel, predict_scores
+from framing.model import FramingModel, LengthCalibration, predict_scores
+from training.calibration import fit_length_calibration
 from training.metrics import brier_scores, multilabel_metrics, tune_thresholds
 from training.pipeline import DEFAULT_CONFIG, PipelineConfig, build_pipeline
 
@@ -88,6 +89,21 @@ def out_of_fold_scores(
         )
         scores[held] = predict_scores(pipeline, [data.texts[i] for i in np.flatnonzero(held)])
     return scores
+
+
+def _calibration(
+    config: PipelineConfig, data: LabeledData, oof: np.ndarray
+) -> LengthCalibration | None:
+    """The length recalibration fitted on out-of-fold scores, when the config asks for it."""
+    if not config.length_calibration:
+        return None
+    return fit_length_calibration(data.texts, data.labels, oof)
+
+
+def _calibrate(
+    calibration: LengthCalibration | None, texts: list[str], scores: np.ndarray
+) -> np.ndarray:
+    return scores if calibration is None else calibration.apply(texts, scores)
 
 
 def _check_learnable(data: LabeledData, folds: np.ndarray, n_folds: int) -> None:
@@ -178,22 +194,28 @@ def train_model(
     )
     _check_splits(train_part, inner_folds, n_folds)
     oof = out_of_fold_scores(config, train_part, inner_folds, seed=seed, progress=say)
+    cv_calibration = _calibration(config, train_part, oof)
+    oof = _calibrate(cv_calibration, train_part.texts, oof)
     cv_thresholds = tune_thresholds(train_part.labels, oof, beta=config.threshold_beta)
     cv_metrics = multilabel_metrics(train_part.labels, oof >= cv_thresholds, ids)
 
     say("fitting on the training split")
     train_pipeline = _fit(config, seed, train_part.texts, train_part.labels)
     test_part = data.subset(np.flatnonzero(test_mask))
-    test_scores = predict_scores(train_pipeline, test_part.texts)
+    test_scores = _calibrate(
+        cv_calibration, test_part.texts, predict_scores(train_pipeline, test_part.texts)
+    )
     test_metrics = multilabel_metrics(test_part.labels, test_scores >= cv_thresholds, ids)
     test_metrics["brier"] = brier_scores(test_part.labels, test_scores, ids)
 
     say("tuning final thresholds on out-of-fold scores of all rows")
     all_oof = out_of_fold_scores(config, data, folds, seed=seed, progress=say)
+    calibration = _calibration(config, data, all_oof)
+    all_oof = _calibrate(calibration, data.texts, all_oof)
     thresholds = tune_thresholds(data.labels, all_oof, beta=config.threshold_beta)
     say("fitting the final model on all rows")
     final_pipeline = _fit(config, seed, data.texts, data.labels)
-    model = FramingModel(final_pipeline, data.codebook, thresholds)
+    model = FramingModel(final_pipeline, data.codebook, thresholds, calibration=calibration)
 
     report = {
         "data": data_report.to_dict(),
@@ -374,9 +396,14 @@ def describe_config(config: PipelineConfig) -> str:
         "logreg": "logistic regression",
         "svm_sigmoid": "linear SVM with sigmoid calibration",
     }[config.classifier]
+    calibrated = (
+        "; scores recalibrated per frame on sentence length (fitted on out-of-fold scores)"
+        if config.length_calibration
+        else ""
+    )
     return (
         f"TF-IDF ({' + '.join(parts)}, sublinear tf, min_df={config.min_df}) feeding one "
-        f"{classifier} per frame (C={config.C}, class_weight={config.class_weight})"
+        f"{classifier} per frame (C={config.C}, class_weight={config.class_weight}){calibrated}"
     )
 
 
