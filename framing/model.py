@@ -6,12 +6,14 @@ adds what users need around it: thresholds, sentence splitting, and the words be
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 from sklearn.pipeline import Pipeline
 
 from framing.codebook import Codebook
@@ -33,12 +35,32 @@ class LengthCalibration:
     """
 
     weights: np.ndarray  # (n_frames, 4)
+    _rows: list[list[float]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows", np.asarray(self.weights, dtype=float).tolist())
 
     def apply(self, texts: Sequence[str], scores: np.ndarray) -> np.ndarray:
         """The recalibrated ``(n_texts, n_frames)`` scores."""
+        if len(texts) == 1:  # one sentence (a service request): plain floats beat numpy calls
+            length = math.log(max(len(texts[0].split()), 1))
+            row = []
+            for (a, b, c, d), score in zip(self._rows, scores[0].tolist(), strict=True):
+                clipped = min(max(score, 1e-6), 1 - 1e-6)
+                z = math.log(clipped / (1 - clipped))
+                row.append(_sigmoid((a + c * length) * z + b * length + d))
+            return np.array([row])
         z, length = length_features(texts, scores)
         a, b, c, d = self.weights.T
-        return 1.0 / (1.0 + np.exp(-(a * z + b * length + c * z * length + d)))
+        return expit(a * z + b * length + c * z * length + d)
+
+
+def _sigmoid(x: float) -> float:
+    """The logistic function without overflow for any float."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 def length_features(texts: Sequence[str], scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -105,3 +105,16 @@ def test_cards_written_before_the_setting_read_as_uncalibrated():
     assert recorded.pop("length_calibration") is True
     assert PipelineConfig.from_dict(recorded).length_calibration is False
     assert PipelineConfig.from_dict(DEFAULT_CONFIG.to_dict()) == DEFAULT_CONFIG
+
+
+def test_one_sentence_and_many_are_recalibrated_alike():
+    rng = np.random.default_rng(3)
+    weights = rng.normal(0, 1, (5, 4))
+    calibration = LengthCalibration(weights)
+    texts = ["short one", "", "a somewhat longer sentence with more words in it", "x " * 80]
+    scores = rng.random((4, 5))
+    scores[0, 0], scores[1, 1] = 0.0, 1.0  # clipped before the logit
+    together = calibration.apply(texts, scores)
+    for row, text in enumerate(texts):
+        alone = calibration.apply([text], scores[row : row + 1])
+        assert np.allclose(alone, together[row : row + 1], rtol=1e-12, atol=1e-15)
