@@ -36,6 +36,18 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _drop_process_state(estimator: Any) -> None:
+    """Forget scikit-learn's per-process memos so that the same fit pickles to the same bytes in
+    any process. A text vectorizer remembers ``id(stop_words)`` (an address, different in every
+    process) to skip a repeated check; without the memo it simply checks again."""
+    for step in getattr(estimator, "steps", []):
+        _drop_process_state(step[1])
+    for _, part in getattr(estimator, "transformer_list", []):
+        _drop_process_state(part)
+    if hasattr(estimator, "__dict__"):
+        vars(estimator).pop("_stop_words_id", None)
+
+
 def save_model(
     model: FramingModel, directory: Path, *, card: dict[str, Any], card_markdown: str
 ) -> Path:
@@ -56,6 +68,7 @@ def save_model(
             None if model.calibration is None else model.calibration.weights.tolist()
         ),
     }
+    _drop_process_state(model.pipeline)
     model_path = directory / MODEL_FILE
     _atomic_write(model_path, lambda handle: joblib.dump(payload, handle, compress=3))
     full_card = {

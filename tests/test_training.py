@@ -83,3 +83,20 @@ def test_folds_left_without_one_class_are_a_clear_error(tmp_path, tiny_codebook)
     data = read_labeled_csv(path)
     with pytest.raises(DataError, match="would be fitted without a single negative example"):
         train_model(data, n_folds=3)
+
+
+def test_the_same_training_in_two_processes_writes_the_same_bytes(tiny_dir, tmp_path):
+    """No per-process state (object addresses) may reach model.joblib."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    framing = str(Path(sys.executable).with_name("framing"))
+    digests = []
+    for run in ("a", "b"):
+        command = [framing, "train", "--data", str(tiny_dir / "labeled.csv"), "--codebook"]
+        command += [str(tiny_dir / "codebook.yaml"), "--out", str(tmp_path / run), "--folds", "3"]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        digests.append(file_sha256(tmp_path / run / MODEL_FILE))
+    assert digests[0] == digests[1]
