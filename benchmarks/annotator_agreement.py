@@ -27,11 +27,10 @@ import numpy as np
 
 from framing.codebook import default_codebook
 from framing.data import duplicate_groups, group_folds, near_duplicate_pairs, read_labeled_csv
-from framing.model import predict_scores
 from framing.paths import LABELED_SENTENCES_PATH
-from training.metrics import multilabel_metrics, tune_thresholds
-from training.pipeline import DEFAULT_CONFIG, build_pipeline
-from training.train import out_of_fold_scores
+from training.metrics import multilabel_metrics
+from training.pipeline import DEFAULT_CONFIG
+from training.train import held_out_model
 
 
 def read_annotations(path: Path, ids: list[str]) -> dict[str, np.ndarray]:
@@ -82,14 +81,9 @@ def main() -> int:
     folds = group_folds(data.labels, groups, n_folds=5, seed=0)
     if (folds[rows] != 0).any():
         print("note: some items are not in the held-out fold", file=sys.stderr)
-    train_index = np.flatnonzero(folds != 0)
-    train = data.subset(train_index)
-    inner = group_folds(train.labels, groups[train_index], n_folds=5, seed=1)
-    oof = out_of_fold_scores(DEFAULT_CONFIG, train, inner, seed=0)
-    thresholds = tune_thresholds(train.labels, oof, beta=DEFAULT_CONFIG.threshold_beta)
-    pipeline = build_pipeline(DEFAULT_CONFIG, seed=0).fit(train.texts, train.labels)
+    model = held_out_model(DEFAULT_CONFIG, data, folds, groups, seed=0)
     texts = [data.texts[i] for i in rows]
-    sets["model"] = (predict_scores(pipeline, texts) >= thresholds).astype(np.int8)
+    sets["model"] = model.decide(model.predict_proba(texts)).astype(np.int8)
 
     pairs = [(a, b) for a, b in combinations(sets, 2)]
     table = {pair: multilabel_metrics(sets[pair[0]], sets[pair[1]], ids) for pair in pairs}

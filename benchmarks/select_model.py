@@ -24,12 +24,10 @@ import numpy as np
 
 from framing.codebook import default_codebook
 from framing.data import duplicate_groups, group_folds, near_duplicate_pairs, read_labeled_csv
-from framing.model import predict_scores
 from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
-from training.calibration import fit_length_calibration
-from training.metrics import multilabel_metrics, tune_thresholds
-from training.pipeline import DEFAULT_CONFIG, PipelineConfig, build_pipeline
-from training.train import out_of_fold_scores
+from training.metrics import multilabel_metrics
+from training.pipeline import DEFAULT_CONFIG, PipelineConfig
+from training.train import held_out_model
 
 CANDIDATES: dict[str, PipelineConfig] = {
     "default": DEFAULT_CONFIG,
@@ -47,31 +45,14 @@ CANDIDATES: dict[str, PipelineConfig] = {
 
 
 def evaluate_candidate(config, data, dev, folds, groups, seed=0):
-    test = folds == 0
-    train_index = np.flatnonzero(~test)
-    train = data.subset(train_index)
-    inner = group_folds(train.labels, groups[train_index], n_folds=5, seed=seed + 1)
-    oof = out_of_fold_scores(config, train, inner, seed=seed)
-    calibration = (
-        fit_length_calibration(train.texts, train.labels, oof)
-        if config.length_calibration
-        else None
-    )
-    if calibration is not None:
-        oof = calibration.apply(train.texts, oof)
-    thresholds = tune_thresholds(train.labels, oof, beta=config.threshold_beta)
-    pipeline = build_pipeline(config, seed=seed).fit(train.texts, train.labels)
+    model = held_out_model(config, data, folds, groups, seed=seed)
     ids = data.codebook.ids
-    test_part = data.subset(np.flatnonzero(test))
-    test_scores = predict_scores(pipeline, test_part.texts)
-    dev_scores = predict_scores(pipeline, dev.texts)
-    if calibration is not None:
-        test_scores = calibration.apply(test_part.texts, test_scores)
-        dev_scores = calibration.apply(dev.texts, dev_scores)
+    test_part = data.subset(np.flatnonzero(folds == 0))
+    test_decisions = model.decide(model.predict_proba(test_part.texts))
     return {
-        "test": multilabel_metrics(test_part.labels, test_scores >= thresholds, ids),
-        "dev": multilabel_metrics(dev.labels, dev_scores >= thresholds, ids),
-        "thresholds": dict(zip(ids, map(float, thresholds), strict=True)),
+        "test": multilabel_metrics(test_part.labels, test_decisions, ids),
+        "dev": multilabel_metrics(dev.labels, model.decide(model.predict_proba(dev.texts)), ids),
+        "thresholds": dict(zip(ids, map(float, model.thresholds), strict=True)),
     }
 
 

@@ -91,13 +91,43 @@ def out_of_fold_scores(
     return scores
 
 
-def _calibration(
-    config: PipelineConfig, data: LabeledData, oof: np.ndarray
-) -> LengthCalibration | None:
-    """The length recalibration fitted on out-of-fold scores, when the config asks for it."""
-    if not config.length_calibration:
-        return None
-    return fit_length_calibration(data.texts, data.labels, oof)
+def calibrated_thresholds(
+    config: PipelineConfig,
+    data: LabeledData,
+    folds: np.ndarray,
+    *,
+    seed: int,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, LengthCalibration | None, np.ndarray]:
+    """Out-of-fold scores of ``data`` over ``folds``, recalibrated by the length recalibration
+    fitted on them (when the config asks for one), the recalibration, and the per-frame
+    thresholds tuned on the recalibrated scores."""
+    oof = out_of_fold_scores(config, data, folds, seed=seed, progress=progress)
+    calibration = None
+    if config.length_calibration:
+        calibration = fit_length_calibration(data.texts, data.labels, oof)
+    oof = _calibrate(calibration, data.texts, oof)
+    return oof, calibration, tune_thresholds(data.labels, oof, beta=config.threshold_beta)
+
+
+def held_out_model(
+    config: PipelineConfig,
+    data: LabeledData,
+    folds: np.ndarray,
+    groups: np.ndarray,
+    *,
+    seed: int = 0,
+    n_folds: int = 5,
+) -> FramingModel:
+    """The model `framing train` scores on the held-out fold 0: fitted on the other folds,
+    recalibrated and thresholded on their own out-of-fold scores (for benchmarks that compare
+    recipes on the same split)."""
+    train_index = np.flatnonzero(folds != 0)
+    train = data.subset(train_index)
+    inner = group_folds(train.labels, groups[train_index], n_folds=n_folds, seed=seed + 1)
+    _, calibration, thresholds = calibrated_thresholds(config, train, inner, seed=seed)
+    pipeline = _fit(config, seed, train.texts, train.labels)
+    return FramingModel(pipeline, data.codebook, thresholds, calibration=calibration)
 
 
 def _calibrate(
@@ -193,10 +223,9 @@ def train_model(
         train_part.labels, groups[train_index], n_folds=n_folds, seed=seed + 1
     )
     _check_splits(train_part, inner_folds, n_folds)
-    oof = out_of_fold_scores(config, train_part, inner_folds, seed=seed, progress=say)
-    cv_calibration = _calibration(config, train_part, oof)
-    oof = _calibrate(cv_calibration, train_part.texts, oof)
-    cv_thresholds = tune_thresholds(train_part.labels, oof, beta=config.threshold_beta)
+    oof, cv_calibration, cv_thresholds = calibrated_thresholds(
+        config, train_part, inner_folds, seed=seed, progress=say
+    )
     cv_metrics = multilabel_metrics(train_part.labels, oof >= cv_thresholds, ids)
 
     say("fitting on the training split")
@@ -209,10 +238,7 @@ def train_model(
     test_metrics["brier"] = brier_scores(test_part.labels, test_scores, ids)
 
     say("tuning final thresholds on out-of-fold scores of all rows")
-    all_oof = out_of_fold_scores(config, data, folds, seed=seed, progress=say)
-    calibration = _calibration(config, data, all_oof)
-    all_oof = _calibrate(calibration, data.texts, all_oof)
-    thresholds = tune_thresholds(data.labels, all_oof, beta=config.threshold_beta)
+    _, calibration, thresholds = calibrated_thresholds(config, data, folds, seed=seed, progress=say)
     say("fitting the final model on all rows")
     final_pipeline = _fit(config, seed, data.texts, data.labels)
     model = FramingModel(final_pipeline, data.codebook, thresholds, calibration=calibration)
