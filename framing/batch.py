@@ -18,6 +18,7 @@ import re
 import signal
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections import deque
@@ -612,14 +613,32 @@ def score_table(
         writer.commit()
     except BaseException:
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            _stop(pool)
         writer.abort()
         raise
     finally:
         bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+#: Seconds to wait for ``Pool.terminate()`` after a failure before giving up on it.
+STOP_TIMEOUT = 10.0
+
+
+def _stop(pool: Any) -> None:
+    """Stop the workers after a failure, without hanging.
+
+    ``Pool.terminate()`` kills the workers early on, but then joins the pool's result thread. That
+    thread can wait forever for the rest of a result whose sender was killed in mid-message; our
+    results are large CSV chunks, so this happens. A bounded wait in a daemon thread lets the error
+    reach the user either way.
+    """
+    stopper = threading.Thread(target=pool.terminate, name="stop-pool", daemon=True)
+    stopper.start()
+    stopper.join(timeout=STOP_TIMEOUT)
+    if not stopper.is_alive():
+        pool.join()
 
 
 def _drain_one(pending: deque, writer: _Writer, report: ScoreReport, bar: _Progress) -> None:

@@ -366,3 +366,37 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tiny_model_dir, tmp_path
     _, errors = process.communicate(timeout=120)
     assert process.returncode == 1
     assert errors.strip() == b"", errors
+
+
+def test_a_failed_parallel_run_reports_its_error_even_if_the_pool_will_not_stop(
+    tiny_model, tmp_path, monkeypatch
+):
+    """Pool.terminate() can hang on its result thread after killing the workers; the run still
+    ends with the writer's error within the bounded wait, and leaves no output."""
+    import multiprocessing.pool
+    import threading
+
+    import framing.batch
+
+    real_terminate = multiprocessing.pool.Pool.terminate
+    stuck = threading.Event()
+
+    def terminate_then_hang(pool):
+        real_terminate(pool)  # the workers are gone, as in the real case
+        stuck.set()
+        threading.Event().wait()  # ...but terminate() never returns
+
+    def failing_write(self, payload):
+        raise DataError("cannot write out.csv: File too large")
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", terminate_then_hang)
+    monkeypatch.setattr(framing.batch._Writer, "write", failing_write)
+    monkeypatch.setattr(framing.batch, "STOP_TIMEOUT", 1.0)
+    rows = [(str(i), TEXTS[i % len(TEXTS)]) for i in range(3_000)]
+    source = write_csv(tmp_path / "in.csv", ["id", "text"], rows)
+    out = tmp_path / "out.csv"
+    started = time.monotonic()
+    with pytest.raises(DataError, match="File too large"):
+        score_table(tiny_model, str(source), str(out), ScoreOptions(), jobs=2, chunksize=500)
+    assert stuck.is_set() and time.monotonic() - started < 30
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))
