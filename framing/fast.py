@@ -7,6 +7,10 @@ train (a FeatureUnion of ``TfidfVectorizer`` blocks feeding a ``OneVsRestClassif
 weights dotted with one coefficient matrix, then a sigmoid. This module does exactly that with the
 vectorizers' own analyzers, so the features are identical; the arithmetic is float64, so scores
 agree with the Pipeline's to within 1e-6 (checked when the scorer is built).
+
+Each text is scored on its own by a small C kernel (``_kernel.pyx``, compiled at install): one
+call per block counts, weights and dots its columns. Without the compiled module the same
+arithmetic runs in numpy, text by text for a lone text and vectorised for batches.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-try:  # the one-sentence arithmetic in C, built from _kernel.pyx at install when Cython is there
+try:  # the per-text arithmetic in C, built from _kernel.pyx at install (needs Cython)
     from framing import _kernel
 except ImportError:  # pragma: no cover - exercised by the numpy-fallback test
     _kernel = None
