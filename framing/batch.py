@@ -629,10 +629,11 @@ STOP_TIMEOUT = 10.0
 def _stop(pool: Any) -> None:
     """Stop the workers after a failure, without hanging.
 
-    ``Pool.terminate()`` kills the workers early on, but then joins the pool's result thread. That
-    thread can wait forever for the rest of a result whose sender was killed in mid-message; our
-    results are large CSV chunks, so this happens. A bounded wait in a daemon thread lets the error
-    reach the user either way.
+    ``Pool.terminate()`` kills the workers early on and then joins the pool's handler threads. The
+    task thread can be blocked for ever sending the next chunk (a large pickled DataFrame) into a
+    pipe that no worker will read again; this was seen in CI (py-spy: main thread in
+    ``_terminate_pool`` joining the task handler, which sat in ``Connection._send``). A bounded
+    wait in a daemon thread lets the error reach the user either way.
     """
     stopper = threading.Thread(target=pool.terminate, name="stop-pool", daemon=True)
     stopper.start()

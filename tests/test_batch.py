@@ -371,20 +371,20 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tiny_model_dir, tmp_path
 def test_a_failed_parallel_run_reports_its_error_even_if_the_pool_will_not_stop(
     tiny_model, tmp_path, monkeypatch
 ):
-    """Pool.terminate() can hang on its result thread after killing the workers; the run still
-    ends with the writer's error within the bounded wait, and leaves no output."""
+    """Pool.terminate() can hang joining its task thread after killing the workers (seen in CI);
+    the run still ends with the writer's error within the bounded wait, and leaves no output."""
     import multiprocessing.pool
     import threading
 
     import framing.batch
 
     real_terminate = multiprocessing.pool.Pool.terminate
-    stuck = threading.Event()
+    called = threading.Event()
 
     def terminate_then_hang(pool):
-        real_terminate(pool)  # the workers are gone, as in the real case
-        stuck.set()
-        threading.Event().wait()  # ...but terminate() never returns
+        called.set()
+        real_terminate(pool)  # kills the workers (and may itself hang, as in the real case)
+        threading.Event().wait()  # ...and terminate() never returns
 
     def failing_write(self, payload):
         raise DataError("cannot write out.csv: File too large")
@@ -398,5 +398,5 @@ def test_a_failed_parallel_run_reports_its_error_even_if_the_pool_will_not_stop(
     started = time.monotonic()
     with pytest.raises(DataError, match="File too large"):
         score_table(tiny_model, str(source), str(out), ScoreOptions(), jobs=2, chunksize=500)
-    assert stuck.is_set() and time.monotonic() - started < 30
+    assert called.is_set() and time.monotonic() - started < 30
     assert not out.exists() and not list(tmp_path.glob(".*.part"))
