@@ -440,6 +440,19 @@ def train(
     "and JSON with bootstrap intervals, confused pairs and calibration; with several models "
     "also comparison.md/.json with paired-bootstrap intervals of the differences.",
 )
+@click.option(
+    "--by",
+    "group_column",
+    metavar="COLUMN",
+    help="Also report micro and macro figures within each group of rows sharing a value of this "
+    "column of the data (a source, outlet or register).",
+)
+@click.option(
+    "--group-pattern",
+    metavar="REGEX",
+    help="With --by: group by the part of the value this regular expression matches (its first "
+    "capture group if any), e.g. '^[^/]+' to group 'putin/67657' under 'putin'.",
+)
 @_table_options
 def evaluate(
     model_dirs: tuple[Path, ...],
@@ -447,19 +460,27 @@ def evaluate(
     threshold: float | None,
     json_path: Path | None,
     report_dir: Path | None,
+    group_column: str | None,
+    group_pattern: str | None,
     spec: TableSpec,
 ) -> None:
     """Evaluate models on labeled data: precision, recall and F1 per frame, macro and micro.
 
     With two or more --model options, the models are scored on the same data and shown side by
     side with the per-frame differences (each model against the first) and 95% paired-bootstrap
-    intervals of those differences.
+    intervals of those differences. With --by, also per group of rows (for example per source
+    of a real test set), to find the kinds of text a model reads worst.
 
     Example: framing evaluate --model models/default --model models/mine --data test.csv
+
+    Example: framing evaluate --data real.csv --by source --group-pattern '^[^/]+'
     """
     from training.evaluate import (
         compare,
         compare_table,
+        group_keys,
+        group_metrics,
+        groups_table,
         metrics_table,
         write_evaluation_reports,
     )
@@ -476,11 +497,24 @@ def evaluate(
                 f"{directory} has frames {', '.join(model.frame_ids)}; {directories[0]} has "
                 f"{', '.join(first.frame_ids)}; models can only be compared on the same frames"
             )
+    if group_pattern is not None and group_column is None:
+        raise click.UsageError("--group-pattern needs --by COLUMN")
     data = _read_training_data(data_path, None, spec, codebook=first.codebook, quiet=True)
+    keys = group_keys(data, group_column, group_pattern) if group_column else None
     evaluations = []
     for directory, model in zip(directories, models, strict=True):
         evaluations.append(evaluate_on(model, data, threshold=threshold, name=str(directory)))
     results = [evaluation.metrics for evaluation in evaluations]
+    groups = []
+    if keys is not None:
+        ids = data.codebook.ids
+        for evaluation in evaluations:
+            groups.append(group_metrics(data.labels, evaluation.predicted, ids, keys))
+            evaluation.metrics["groups"] = {
+                "column": group_column,
+                "pattern": group_pattern,
+                "groups": groups[-1],
+            }
     paired = compare(evaluations, data.labels) if len(evaluations) > 1 else []
     payload: object = results[0] if len(results) == 1 else {"models": results, "paired": paired}
     if json_path is not None and str(json_path) == "-":
@@ -493,6 +527,10 @@ def evaluate(
         names = [f"{d}" for d in directories]
         click.echo(f"{len(models)} models on {data_path} ({len(data)} sentences)")
         click.echo(compare_table(results, names, paired))
+    if groups:
+        how = f" (the part matching {group_pattern!r})" if group_pattern else ""
+        click.echo(f"\nby {group_column}{how}:")
+        click.echo(groups_table(groups, [str(d) for d in directories]))
     if json_path is not None:
         json_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     if report_dir is not None:

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from framing.cli import main
-from tests.conftest import NONE, SPORT, write_csv
+from tests.conftest import NONE, SPORT, tiny_rows, write_csv
 
 
 @pytest.fixture()
@@ -241,3 +241,54 @@ def test_evaluate_refuses_models_with_different_frames(run, tiny_model_dir, tmp_
     assert (
         result.exit_code == 1 and "models can only be compared on the same frames" in result.output
     )
+
+
+def test_evaluate_by_group_matches_evaluating_each_group_alone(run, tiny_model_dir, tmp_path):
+    rows = tiny_rows_with_sources()
+    data = write_csv(tmp_path / "sourced.csv", ["text", "frames", "source"], rows)
+
+    def evaluate(path, *options):
+        return run("evaluate", "--model", tiny_model_dir, "--data", path, *options)
+
+    result = evaluate(data, "--by", "source", "--group-pattern", "^[^/]+", "--json", "-")
+    assert result.exit_code == 0, result.output
+    groups = json.loads(result.output)["groups"]
+    assert groups["column"] == "source" and groups["pattern"] == "^[^/]+"
+    names = [g["group"] for g in groups["groups"]]
+    sizes = [g["n_sentences"] for g in groups["groups"]]
+    assert sorted(names) == ["(missing)", "news", "speech"] and sizes == sorted(sizes, reverse=True)
+    assert sum(sizes) == len(rows)
+    for group in groups["groups"]:
+        prefix = group["group"]
+        subset = [r[:2] for r in rows if (r[2].split("/")[0] if r[2] else "(missing)") == prefix]
+        alone = write_csv(tmp_path / f"{len(subset)}_{prefix[:3]}.csv", ["text", "frames"], subset)
+        whole = json.loads(evaluate(alone, "--json", "-").output)
+        assert group["micro"] == whole["micro"], prefix
+        assert group["n_labels"] == sum(len([f for f in r[1].split(";") if f]) for r in subset)
+    text = evaluate(data, "--by", "source").output
+    assert "| group | sentences | labels | predicted | micro P |" in text
+    assert "| news/1 |" in text  # without a pattern every value is its own group
+
+
+def test_evaluate_by_group_says_what_is_wrong(run, tiny_model_dir, tmp_path):
+    rows = tiny_rows_with_sources()
+    data = write_csv(tmp_path / "sourced.csv", ["text", "frames", "source"], rows)
+
+    def evaluate(*options):
+        return run("evaluate", "--model", tiny_model_dir, "--data", data, *options)
+
+    result = evaluate("--by", "sorce")
+    assert result.exit_code == 1 and "no column 'sorce' to group by" in result.output
+    assert "did you mean 'source'" in result.output
+    result = evaluate("--by", "source", "--group-pattern", "([")
+    assert result.exit_code == 1 and "not a valid regular expression" in result.output
+    result = evaluate("--group-pattern", "x")
+    assert result.exit_code == 2 and "--group-pattern needs --by COLUMN" in result.output
+
+
+def tiny_rows_with_sources() -> list[tuple[str, str, str]]:
+    """The tiny corpus with a `source` column: two prefixes and some rows without a source."""
+    sources = ["news/1", "news/2", "speech/7", "news/1", ""]
+    return [
+        (text, frames, sources[i % len(sources)]) for i, (text, frames) in enumerate(tiny_rows())
+    ]

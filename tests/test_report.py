@@ -102,3 +102,25 @@ def test_evaluation_is_the_same_whatever_the_data_s_frame_order(tiny_model, tiny
     assert in_order.metrics["per_frame"] == reordered.metrics["per_frame"]
     assert np.array_equal(in_order.scores[:, ::-1], reordered.scores)
     assert np.array_equal(in_order.predicted[:, ::-1], reordered.predicted)
+
+
+def test_group_keys_use_the_capture_group_and_name_odd_rows():
+    import pandas as pd
+
+    from framing.codebook import Codebook
+    from framing.data import LabeledData
+    from training.evaluate import group_keys, group_metrics
+
+    data = LabeledData(
+        texts=["a", "b", "c", "d"],
+        labels=np.array([[1], [0], [1], [1]]),
+        codebook=Codebook.from_ids(["x"]),
+        extra=pd.DataFrame({"source": ["un/FRA_77", "un/GHA_78", "putin-1", None]}),
+    )
+    keys = group_keys(data, "source", r"^(\w+)/")
+    assert keys == ["un", "un", "(no match)", "(missing)"]
+    groups = group_metrics(data.labels, np.array([[1], [1], [0], [1]]), ["x"], keys)
+    assert [g["group"] for g in groups] == ["un", "(missing)", "(no match)"]
+    un = groups[0]
+    assert (un["n_sentences"], un["n_labels"], un["n_predicted"]) == (2, 1, 2)
+    assert un["micro"]["precision"] == 0.5 and un["micro"]["recall"] == 1.0

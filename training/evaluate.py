@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from framing.data import LabeledData
+from framing.errors import DataError
 from framing.model import FramingModel
 from training.metrics import brier_scores, multilabel_metrics
 from training.report import evaluation_report, paired_bootstrap, write_report
@@ -103,6 +107,108 @@ def write_evaluation_reports(
         )
         written += [path, json_path]
     return written
+
+
+MISSING_GROUP = "(missing)"
+UNMATCHED_GROUP = "(no match)"
+
+
+def group_keys(data: LabeledData, column: str, pattern: str | None = None) -> list[str]:
+    """One group name per row of ``data``: the value of its ``column`` (an extra column of the
+    table, such as a source or register), or with ``pattern`` the part of that value the regular
+    expression matches (its first capture group if it has one), e.g. ``^[^/]+`` to group
+    ``putin/67657`` under ``putin``. Empty values become "(missing)", values the pattern does not
+    match "(no match)"."""
+    columns = [str(c) for c in data.extra.columns]
+    if column not in columns:
+        close = difflib.get_close_matches(column, columns, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        found = ", ".join(columns) or "none besides the text and labels"
+        raise DataError(
+            f"{data.source}: no column {column!r} to group by (other columns: {found}){hint}"
+        )
+    regex = None
+    if pattern is not None:
+        try:
+            regex = re.compile(pattern)
+        except re.error as exc:
+            raise DataError(
+                f"--group-pattern {pattern!r} is not a valid regular expression: {exc}"
+            ) from None
+    keys = []
+    for value in data.extra[column].tolist():
+        text = (
+            ""
+            if value is None or (isinstance(value, float) and np.isnan(value))
+            else str(value).strip()
+        )
+        if not text:
+            keys.append(MISSING_GROUP)
+        elif regex is None:
+            keys.append(text)
+        else:
+            match = regex.search(text)
+            keys.append(
+                UNMATCHED_GROUP
+                if match is None
+                else (match.group(1) if regex.groups else match.group(0))
+            )
+    return keys
+
+
+def group_metrics(
+    truth: np.ndarray, predicted: np.ndarray, ids: list[str], keys: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Metrics within each group of rows (``keys``, one per row), the largest group first: its
+    sentences, gold labels and predicted labels, micro precision, recall and F1, and macro-F1."""
+    names, counts = np.unique(np.asarray(keys, dtype=object).astype(str), return_counts=True)
+    order = sorted(range(len(names)), key=lambda i: (-counts[i], names[i]))
+    keys_array = np.asarray(keys, dtype=object).astype(str)
+    out = []
+    for i in order:
+        rows = keys_array == names[i]
+        metrics = multilabel_metrics(truth[rows], predicted[rows], ids)
+        out.append(
+            {
+                "group": str(names[i]),
+                "n_sentences": int(rows.sum()),
+                "n_labels": int(truth[rows].sum()),
+                "n_predicted": int(predicted[rows].sum()),
+                "micro": metrics["micro"],
+                "macro_f1": metrics["macro"]["f1"],
+            }
+        )
+    return out
+
+
+def groups_table(groups: list[list[dict[str, Any]]], names: list[str]) -> str:
+    """Markdown table of ``group_metrics`` results: full figures for one model, micro-F1 per
+    model side by side for several (each list in the order of the first)."""
+    if len(groups) == 1:
+        lines = [
+            "| group | sentences | labels | predicted | micro P | micro R | micro F1 | macro F1 |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for g in groups[0]:
+            m = g["micro"]
+            lines.append(
+                f"| {g['group']} | {g['n_sentences']} | {g['n_labels']} | {g['n_predicted']} | "
+                f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {g['macro_f1']:.3f} |"
+            )
+        return "\n".join(lines)
+    letters = [chr(65 + index) for index in range(len(groups))]
+    lines = [
+        "| group | sentences | labels | " + " | ".join(f"micro F1 {x}" for x in letters) + " |",
+        "|---|---:|---:|" + "---:|" * len(groups),
+    ]
+    by_name = [{g["group"]: g for g in model} for model in groups]
+    for g in groups[0]:
+        cells = [f"{model[g['group']]['micro']['f1']:.3f}" for model in by_name]
+        lines.append(
+            f"| {g['group']} | {g['n_sentences']} | {g['n_labels']} | " + " | ".join(cells) + " |"
+        )
+    legend = "; ".join(f"{x} = {name}" for x, name in zip(letters, names, strict=True))
+    return "\n".join(lines) + f"\n\nmodels: {legend}"
 
 
 def metrics_table(metrics: dict[str, Any]) -> str:
