@@ -37,7 +37,7 @@ lint: install
 
 # The real development set (needs ../shared); figures are recorded in models/README.md.
 dev-eval: model
-	$(BIN)/framing evaluate --model $(MODEL_DIR) --data $(SHARED_DEV)
+	$(BIN)/framing evaluate --model $(MODEL_DIR) --data $(SHARED_DEV) --by source --group-pattern '^[^/]+'
 
 clean:
 	rm -rf $(VENV) $(MODEL_DIR) .pytest_cache .ruff_cache *.egg-info
