@@ -1,0 +1,123 @@
+"""Would these labeled sentences help? The corpus with and without them, under several fold seeds.
+
+A change of ±0.02 dev micro-F1 is within the noise of the real development set's 131 labels, and
+the same change can move it either way depending on which sentences the folds put where. This
+fits the default pipeline on folds 2-4 of the committed corpus, with and without the extra files
+(which only ever join the training rows), tunes thresholds on fold 1, and reports held-out fold 0
+macro-F1 and dev micro-F1 side by side, for each fold seed and on average.
+
+    .venv/bin/python benchmarks/data_ablation.py --extra new_round.csv [--extra more.csv] \\
+        [--seeds 0 1 2 3]
+
+Session 4 used it to decide on corpus rounds 5 and 6 (see models/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from framing.codebook import default_codebook
+from framing.data import duplicate_groups, group_folds, near_duplicate_pairs, read_labeled_csv
+from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
+from training.metrics import multilabel_metrics, tune_thresholds
+from training.pipeline import DEFAULT_CONFIG, build_pipeline
+
+
+def _figures(
+    texts: list[str],
+    labels: np.ndarray,
+    extra_texts: list[str],
+    extra_labels: np.ndarray,
+    folds: np.ndarray,
+    dev_texts: list[str],
+    dev_labels: np.ndarray,
+    ids: list[str],
+) -> tuple[float, float]:
+    train, tune, test = (
+        np.flatnonzero(folds > 1),
+        np.flatnonzero(folds == 1),
+        np.flatnonzero(folds == 0),
+    )
+    pipeline = build_pipeline(DEFAULT_CONFIG).fit(
+        [texts[i] for i in train] + extra_texts, np.vstack([labels[train], extra_labels])
+    )
+    cut = tune_thresholds(
+        labels[tune],
+        pipeline.predict_proba([texts[i] for i in tune]),
+        beta=DEFAULT_CONFIG.threshold_beta,
+    )
+    held_out = pipeline.predict_proba([texts[i] for i in test]) >= cut
+    dev = pipeline.predict_proba(dev_texts) >= cut
+    return (
+        multilabel_metrics(labels[test], held_out, ids)["macro"]["f1"],
+        multilabel_metrics(dev_labels, dev, ids)["micro"]["f1"],
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        action="append",
+        required=True,
+        help="labeled CSV to add to the training folds (repeatable)",
+    )
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
+    parser.add_argument("--data", type=Path, default=LABELED_SENTENCES_PATH)
+    parser.add_argument("--dev", type=Path, default=REAL_DEV_PATH)
+    args = parser.parse_args()
+    if not args.dev.exists():
+        print(
+            f"needs the real development set at {args.dev} (it lives in ../shared/data)",
+            file=sys.stderr,
+        )
+        return 2
+    codebook = default_codebook()
+    ids = codebook.ids
+    data = read_labeled_csv(args.data, codebook)
+    dev = read_labeled_csv(args.dev, codebook)
+    extras = [read_labeled_csv(path, codebook) for path in args.extra]
+    extra_texts = [text for extra in extras for text in extra.texts]
+    extra_labels = np.vstack([extra.labels for extra in extras])
+    texts = list(data.texts)
+    already = len(set(extra_texts) & set(texts))
+    if already:
+        print(
+            f"warning: {already} extra sentences are already in {args.data}; they count twice",
+            file=sys.stderr,
+        )
+    groups = duplicate_groups(len(data), near_duplicate_pairs(texts))
+    empty = np.zeros((0, len(ids)), dtype=extra_labels.dtype)
+    print(
+        f"{len(data)} corpus sentences; {len(extra_texts)} extra sentences from "
+        f"{len(extras)} file(s); dev set of {len(dev)}"
+    )
+    print("| fold seed | held-out without | with | change | dev without | with | change |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    changes = []
+    for seed in args.seeds:
+        folds = group_folds(data.labels, groups, n_folds=5, seed=seed)
+        common = (folds, list(dev.texts), dev.labels, ids)
+        base = _figures(texts, data.labels, [], empty, *common)
+        more = _figures(texts, data.labels, extra_texts, extra_labels, *common)
+        changes.append((more[0] - base[0], more[1] - base[1]))
+        print(
+            f"| {seed} | {base[0]:.3f} | {more[0]:.3f} | {changes[-1][0]:+.3f} | "
+            f"{base[1]:.3f} | {more[1]:.3f} | {changes[-1][1]:+.3f} |",
+            flush=True,
+        )
+    mean = np.mean(changes, axis=0)
+    print(
+        f"mean change: held-out macro-F1 {mean[0]:+.3f}, dev micro-F1 {mean[1]:+.3f}; "
+        f"dev better under {sum(c[1] > 0 for c in changes)} of {len(changes)} seeds"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
