@@ -24,7 +24,7 @@ from framing.codebook import default_codebook
 from framing.data import duplicate_groups, group_folds, near_duplicate_pairs, read_labeled_csv
 from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
 from training.metrics import multilabel_metrics, tune_thresholds
-from training.pipeline import DEFAULT_CONFIG, build_pipeline
+from training.pipeline import DEFAULT_CONFIG, fit_pipeline
 
 
 def _figures(
@@ -42,8 +42,10 @@ def _figures(
         np.flatnonzero(folds == 1),
         np.flatnonzero(folds == 0),
     )
-    pipeline = build_pipeline(DEFAULT_CONFIG).fit(
-        [texts[i] for i in train] + extra_texts, np.vstack([labels[train], extra_labels])
+    pipeline = fit_pipeline(
+        DEFAULT_CONFIG,
+        [texts[i] for i in train] + extra_texts,
+        np.vstack([labels[train], extra_labels]),
     )
     cut = tune_thresholds(
         labels[tune],

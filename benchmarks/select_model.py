@@ -32,6 +32,7 @@ from training.train import held_out_model
 CANDIDATES: dict[str, PipelineConfig] = {
     "default": DEFAULT_CONFIG,
     "no length calibration": replace(DEFAULT_CONFIG, length_calibration=False),
+    "no NB-LR blend": replace(DEFAULT_CONFIG, nb_blend_C=None),
     "thresholds for F1 (beta=1)": replace(DEFAULT_CONFIG, threshold_beta=1.0),
     "words 1-2 only": replace(DEFAULT_CONFIG, char_ngrams=None),
     "chars 3-5 only": replace(DEFAULT_CONFIG, word_ngrams=None),

@@ -30,7 +30,7 @@ from framing.formats import TableSpec, labeled_from_table, read_table
 from framing.model import predict_scores
 from framing.paths import SHARED_DATA_DIR
 from training.metrics import multilabel_metrics, tune_thresholds
-from training.pipeline import DEFAULT_CONFIG, build_pipeline
+from training.pipeline import DEFAULT_CONFIG, fit_pipeline
 from training.train import out_of_fold_scores
 
 DATA = SHARED_DATA_DIR / "semeval2023_persuasion_en.csv"
@@ -74,7 +74,7 @@ def main() -> int:
         )
         oof = out_of_fold_scores(DEFAULT_CONFIG, train, inner, seed=0)
         thresholds = tune_thresholds(train.labels, oof, beta=DEFAULT_CONFIG.threshold_beta)
-        model = build_pipeline(DEFAULT_CONFIG).fit(train.texts, train.labels)
+        model = fit_pipeline(DEFAULT_CONFIG, train.texts, train.labels)
         ours[test] = predict_scores(model, [data.texts[i] for i in test]) >= thresholds
         plain = reference_pipeline().fit(train.texts, train.labels)
         reference[test] = predict_scores(plain, [data.texts[i] for i in test]) >= 0.5

@@ -30,7 +30,7 @@ from framing.codebook import default_codebook
 from framing.data import duplicate_groups, group_folds, near_duplicate_pairs, read_labeled_csv
 from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
 from training.metrics import multilabel_metrics, tune_thresholds
-from training.pipeline import DEFAULT_CONFIG, build_pipeline
+from training.pipeline import DEFAULT_CONFIG, fit_pipeline
 
 BETA = DEFAULT_CONFIG.threshold_beta  # the shipped model's threshold objective
 
@@ -77,7 +77,7 @@ def main() -> int:
     train = np.flatnonzero(folds > 1)
     texts, labels = list(data.texts), data.labels.astype(np.float32)
 
-    pipeline = build_pipeline(DEFAULT_CONFIG).fit([texts[i] for i in train], labels[train])
+    pipeline = fit_pipeline(DEFAULT_CONFIG, [texts[i] for i in train], labels[train])
     linear = {
         "tune": pipeline.predict_proba([texts[i] for i in tune]),
         "test": pipeline.predict_proba([texts[i] for i in test]),

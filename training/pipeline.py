@@ -30,6 +30,10 @@ class PipelineConfig:
         length_calibration: Recalibrate each frame's scores by sentence length, fitted on
             out-of-fold scores (``training.calibration``). Cards written before this setting
             existed read as False.
+        nb_blend_C: With a ``logreg`` classifier, average each frame's logistic regression, in
+            logit, with an NB-LR (a logistic regression with this C on the features scaled by the
+            naive-Bayes log-count ratio of the frame; ``fit_pipeline``). None: no blend. Cards
+            written before this setting existed read as None.
     """
 
     word_ngrams: tuple[int, int] | None = (1, 2)
@@ -41,6 +45,7 @@ class PipelineConfig:
     class_weight: str | None = "balanced"
     threshold_beta: float = 0.7
     length_calibration: bool = True
+    nb_blend_C: float | None = 1.0
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -49,7 +54,8 @@ class PipelineConfig:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> PipelineConfig:
         """Inverse of to_dict (tuples come back from JSON as lists)."""
-        values = {"length_calibration": False, **data}  # older cards: no calibration
+        # older cards: no calibration, no blend
+        values = {"length_calibration": False, "nb_blend_C": None, **data}
         for key in ("word_ngrams", "char_ngrams"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])  # type: ignore[arg-type]
@@ -110,3 +116,44 @@ def build_pipeline(config: PipelineConfig = DEFAULT_CONFIG, *, seed: int = 0) ->
     return Pipeline(
         [("features", FeatureUnion(features)), ("classifier", OneVsRestClassifier(base))]
     )
+
+
+def fit_pipeline(
+    config: PipelineConfig, texts: list[str], labels: np.ndarray, *, seed: int = 0
+) -> Pipeline:
+    """``build_pipeline(config)`` fitted on ``texts`` and ``labels``, then, when the config asks
+    for it, each frame's logistic regression blended with an NB-LR (``_blend_naive_bayes``)."""
+    pipeline = build_pipeline(config, seed=seed).fit(texts, labels)
+    if config.nb_blend_C is not None and config.classifier == "logreg":
+        _blend_naive_bayes(pipeline, texts, labels, config, seed=seed)
+    return pipeline
+
+
+def _blend_naive_bayes(
+    pipeline: Pipeline, texts: list[str], labels: np.ndarray, config: PipelineConfig, *, seed: int
+) -> None:
+    """Average each frame's fitted logistic regression, in logit, with an NB-LR fitted on the same
+    TF-IDF features scaled by the frame's naive-Bayes log-count ratio r (Wang and Manning's
+    NBSVM, with a logistic loss). Both are linear in the features, so their mean is one linear
+    model: coef = (w + v * r) / 2, intercept = (b + c) / 2. The estimators stay plain
+    LogisticRegression objects, so the fast scorer and the artifact format are unchanged.
+
+    On the 14,210-sentence corpus under four fold seeds the blend raised held-out macro-F1 by
+    +0.006 to +0.018 and dev micro-F1 by +0.010 to +0.045 (models/README.md)."""
+    features = pipeline.steps[0][1].transform(texts).tocsr()
+    present = (features > 0).astype(np.float64)
+    for j, estimator in enumerate(pipeline.steps[-1][1].estimators_):
+        if not isinstance(estimator, LogisticRegression):
+            continue  # a frame with one class only: OneVsRest keeps a constant predictor
+        y = np.asarray(labels[:, j])
+        with_frame = np.asarray(present[y == 1].sum(axis=0)).ravel() + 1.0
+        without = np.asarray(present[y == 0].sum(axis=0)).ravel() + 1.0
+        ratio = np.log((with_frame / with_frame.sum()) / (without / without.sum()))
+        nb = LogisticRegression(
+            C=config.nb_blend_C,
+            class_weight=config.class_weight,
+            solver="liblinear",
+            random_state=seed,
+        ).fit(features.multiply(ratio).tocsr(), y)
+        estimator.coef_ = (estimator.coef_ + nb.coef_ * ratio) / 2.0
+        estimator.intercept_ = (estimator.intercept_ + nb.intercept_) / 2.0

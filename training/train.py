@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from framing.artifact import SCHEMA_VERSION, file_sha256
@@ -27,7 +26,7 @@ from framing.errors import DataError
 from framing.model import FramingModel, LengthCalibration, predict_scores
 from training.calibration import fit_length_calibration
 from training.metrics import brier_scores, multilabel_metrics, tune_thresholds
-from training.pipeline import DEFAULT_CONFIG, PipelineConfig, build_pipeline
+from training.pipeline import DEFAULT_CONFIG, PipelineConfig, fit_pipeline
 
 Progress = Callable[[str], None]
 
@@ -63,8 +62,7 @@ class TrainResult:
 
 
 def _fit(config: PipelineConfig, seed: int, texts: list[str], labels: np.ndarray) -> Pipeline:
-    pipeline = build_pipeline(config, seed=seed)
-    return pipeline.fit(texts, labels)
+    return fit_pipeline(config, texts, labels, seed=seed)
 
 
 def out_of_fold_scores(
@@ -77,15 +75,14 @@ def out_of_fold_scores(
 ) -> np.ndarray:
     """Scores for every row from a model that did not see the row's fold."""
     scores = np.zeros(data.labels.shape, dtype=float)
-    template = build_pipeline(config, seed=seed)
     n_folds = int(folds.max()) + 1
     for fold in range(n_folds):
         if progress:
             progress(f"cross-validation fold {fold + 1}/{n_folds}")
         held = folds == fold
         train_index = np.flatnonzero(~held)
-        pipeline = clone(template).fit(
-            [data.texts[i] for i in train_index], data.labels[train_index]
+        pipeline = fit_pipeline(
+            config, [data.texts[i] for i in train_index], data.labels[train_index], seed=seed
         )
         scores[held] = predict_scores(pipeline, [data.texts[i] for i in np.flatnonzero(held)])
     return scores
@@ -427,9 +424,16 @@ def describe_config(config: PipelineConfig) -> str:
         if config.length_calibration
         else ""
     )
+    blended = (
+        f", averaged in logit with an NB-LR (naive-Bayes log-count-ratio features, "
+        f"C={config.nb_blend_C})"
+        if config.nb_blend_C is not None and config.classifier == "logreg"
+        else ""
+    )
     return (
         f"TF-IDF ({' + '.join(parts)}, sublinear tf, min_df={config.min_df}) feeding one "
-        f"{classifier} per frame (C={config.C}, class_weight={config.class_weight}){calibrated}"
+        f"{classifier} per frame (C={config.C}, class_weight={config.class_weight}){blended}"
+        f"{calibrated}"
     )
 
 
