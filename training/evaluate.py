@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from framing.data import LabeledData
 from framing.errors import DataError
@@ -137,11 +138,7 @@ def group_keys(data: LabeledData, column: str, pattern: str | None = None) -> li
             ) from None
     keys = []
     for value in data.extra[column].tolist():
-        text = (
-            ""
-            if value is None or (isinstance(value, float) and np.isnan(value))
-            else str(value).strip()
-        )
+        text = "" if pd.isna(value) else str(value).strip()
         if not text:
             keys.append(MISSING_GROUP)
         elif regex is None:
@@ -161,9 +158,9 @@ def group_metrics(
 ) -> list[dict[str, Any]]:
     """Metrics within each group of rows (``keys``, one per row), the largest group first: its
     sentences, gold labels and predicted labels, micro precision, recall and F1, and macro-F1."""
-    names, counts = np.unique(np.asarray(keys, dtype=object).astype(str), return_counts=True)
+    keys_array = np.asarray(keys, dtype=str)
+    names, counts = np.unique(keys_array, return_counts=True)
     order = sorted(range(len(names)), key=lambda i: (-counts[i], names[i]))
-    keys_array = np.asarray(keys, dtype=object).astype(str)
     out = []
     for i in order:
         rows = keys_array == names[i]

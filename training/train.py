@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
 from framing.artifact import SCHEMA_VERSION, file_sha256
 from framing.codebook import Codebook
@@ -59,10 +58,6 @@ class TrainResult:
     warnings: list[str] = field(default_factory=list)
     #: (truth, scores, thresholds) of the cross-validation and of the held-out test, for reports.
     predictions: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
-
-
-def _fit(config: PipelineConfig, seed: int, texts: list[str], labels: np.ndarray) -> Pipeline:
-    return fit_pipeline(config, texts, labels, seed=seed)
 
 
 def out_of_fold_scores(
@@ -123,7 +118,7 @@ def held_out_model(
     train = data.subset(train_index)
     inner = group_folds(train.labels, groups[train_index], n_folds=n_folds, seed=seed + 1)
     _, calibration, thresholds = calibrated_thresholds(config, train, inner, seed=seed)
-    pipeline = _fit(config, seed, train.texts, train.labels)
+    pipeline = fit_pipeline(config, train.texts, train.labels, seed=seed)
     return FramingModel(pipeline, data.codebook, thresholds, calibration=calibration)
 
 
@@ -226,7 +221,7 @@ def train_model(
     cv_metrics = multilabel_metrics(train_part.labels, oof >= cv_thresholds, ids)
 
     say("fitting on the training split")
-    train_pipeline = _fit(config, seed, train_part.texts, train_part.labels)
+    train_pipeline = fit_pipeline(config, train_part.texts, train_part.labels, seed=seed)
     test_part = data.subset(np.flatnonzero(test_mask))
     test_scores = _calibrate(
         cv_calibration, test_part.texts, predict_scores(train_pipeline, test_part.texts)
@@ -237,7 +232,7 @@ def train_model(
     say("tuning final thresholds on out-of-fold scores of all rows")
     _, calibration, thresholds = calibrated_thresholds(config, data, folds, seed=seed, progress=say)
     say("fitting the final model on all rows")
-    final_pipeline = _fit(config, seed, data.texts, data.labels)
+    final_pipeline = fit_pipeline(config, data.texts, data.labels, seed=seed)
     model = FramingModel(final_pipeline, data.codebook, thresholds, calibration=calibration)
 
     report = {
