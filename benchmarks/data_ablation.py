@@ -19,29 +19,20 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from fold_seeds import Corpus, add_arguments, load
 
-from framing.codebook import default_codebook
-from framing.data import duplicate_groups, group_folds, near_duplicate_pairs, read_labeled_csv
-from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
+from framing.data import read_labeled_csv
 from training.metrics import multilabel_metrics, tune_thresholds
 from training.pipeline import DEFAULT_CONFIG, fit_pipeline
 
 
 def _figures(
-    texts: list[str],
-    labels: np.ndarray,
-    extra_texts: list[str],
-    extra_labels: np.ndarray,
-    folds: np.ndarray,
-    dev_texts: list[str],
-    dev_labels: np.ndarray,
-    ids: list[str],
+    corpus: Corpus, seed: int, extra_texts: list[str], extra_labels: np.ndarray
 ) -> tuple[float, float]:
-    train, tune, test = (
-        np.flatnonzero(folds > 1),
-        np.flatnonzero(folds == 1),
-        np.flatnonzero(folds == 0),
-    )
+    """Held-out macro-F1 and dev micro-F1 of the default pipeline fitted on the training folds
+    plus the extra rows."""
+    texts, labels, ids = corpus.texts, corpus.data.labels, corpus.codebook.ids
+    train, tune, test = corpus.split(seed)
     pipeline = fit_pipeline(
         DEFAULT_CONFIG,
         [texts[i] for i in train] + extra_texts,
@@ -53,10 +44,10 @@ def _figures(
         beta=DEFAULT_CONFIG.threshold_beta,
     )
     held_out = pipeline.predict_proba([texts[i] for i in test]) >= cut
-    dev = pipeline.predict_proba(dev_texts) >= cut
+    dev = pipeline.predict_proba(list(corpus.dev.texts)) >= cut
     return (
         multilabel_metrics(labels[test], held_out, ids)["macro"]["f1"],
-        multilabel_metrics(dev_labels, dev, ids)["micro"]["f1"],
+        multilabel_metrics(corpus.dev.labels, dev, ids)["micro"]["f1"],
     )
 
 
@@ -69,44 +60,31 @@ def main() -> int:
         required=True,
         help="labeled CSV to add to the training folds (repeatable)",
     )
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
-    parser.add_argument("--data", type=Path, default=LABELED_SENTENCES_PATH)
-    parser.add_argument("--dev", type=Path, default=REAL_DEV_PATH)
+    add_arguments(parser)
     args = parser.parse_args()
-    if not args.dev.exists():
-        print(
-            f"needs the real development set at {args.dev} (it lives in ../shared/data)",
-            file=sys.stderr,
-        )
+    corpus = load(args)
+    if corpus is None:
         return 2
-    codebook = default_codebook()
-    ids = codebook.ids
-    data = read_labeled_csv(args.data, codebook)
-    dev = read_labeled_csv(args.dev, codebook)
-    extras = [read_labeled_csv(path, codebook) for path in args.extra]
+    extras = [read_labeled_csv(path, corpus.codebook) for path in args.extra]
     extra_texts = [text for extra in extras for text in extra.texts]
     extra_labels = np.vstack([extra.labels for extra in extras])
-    texts = list(data.texts)
-    already = len(set(extra_texts) & set(texts))
+    already = len(set(extra_texts) & set(corpus.texts))
     if already:
         print(
             f"warning: {already} extra sentences are already in {args.data}; they count twice",
             file=sys.stderr,
         )
-    groups = duplicate_groups(len(data), near_duplicate_pairs(texts))
-    empty = np.zeros((0, len(ids)), dtype=extra_labels.dtype)
+    empty = np.zeros((0, len(corpus.codebook.ids)), dtype=extra_labels.dtype)
     print(
-        f"{len(data)} corpus sentences; {len(extra_texts)} extra sentences from "
-        f"{len(extras)} file(s); dev set of {len(dev)}"
+        f"{len(corpus.data)} corpus sentences; {len(extra_texts)} extra sentences from "
+        f"{len(extras)} file(s); dev set of {len(corpus.dev)}"
     )
     print("| fold seed | held-out without | with | change | dev without | with | change |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     changes = []
     for seed in args.seeds:
-        folds = group_folds(data.labels, groups, n_folds=5, seed=seed)
-        common = (folds, list(dev.texts), dev.labels, ids)
-        base = _figures(texts, data.labels, [], empty, *common)
-        more = _figures(texts, data.labels, extra_texts, extra_labels, *common)
+        base = _figures(corpus, seed, [], empty)
+        more = _figures(corpus, seed, extra_texts, extra_labels)
         changes.append((more[0] - base[0], more[1] - base[1]))
         print(
             f"| {seed} | {base[0]:.3f} | {more[0]:.3f} | {changes[-1][0]:+.3f} | "
