@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from fold_seeds import Corpus, add_arguments, load
+from fold_seeds import Corpus, parse_and_load
 
 from framing.data import read_labeled_csv
 from training.metrics import multilabel_metrics, tune_thresholds
@@ -60,9 +60,7 @@ def main() -> int:
         required=True,
         help="labeled CSV to add to the training folds (repeatable)",
     )
-    add_arguments(parser)
-    args = parser.parse_args()
-    corpus = load(args)
+    args, corpus = parse_and_load(parser)
     if corpus is None:
         return 2
     extras = [read_labeled_csv(path, corpus.codebook) for path in args.extra]

@@ -1,7 +1,7 @@
 """The protocol shared by the benchmarks that compare choices under several fold seeds
-(data_ablation.py, threshold_beta.py): the committed corpus is split into five stratified folds
-over near-duplicate groups; a pipeline is fitted on folds 2-4, thresholds are tuned on fold 1,
-and fold 0 is the held-out test, scored next to the real development set."""
+(data_ablation.py, threshold_beta.py, stacked_frames.py): the committed corpus is split into
+five stratified folds over near-duplicate groups; a pipeline is fitted on folds 2-4, thresholds
+are tuned on fold 1, and fold 0 is the held-out test, scored next to the real development set."""
 
 from __future__ import annotations
 
@@ -44,6 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
     parser.add_argument("--data", type=Path, default=LABELED_SENTENCES_PATH)
     parser.add_argument("--dev", type=Path, default=REAL_DEV_PATH)
+
+
+def parse_and_load(parser: argparse.ArgumentParser) -> tuple[argparse.Namespace, Corpus | None]:
+    """Add the shared arguments to ``parser``, parse the command line and load the corpus
+    (None, with a message, without the dev set)."""
+    add_arguments(parser)
+    args = parser.parse_args()
+    return args, load(args)
 
 
 def load(args: argparse.Namespace) -> Corpus | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from fold_seeds import add_arguments, load
+from fold_seeds import parse_and_load
 from sklearn.linear_model import LogisticRegression
 
 from framing.data import group_folds
@@ -43,9 +43,7 @@ def _figures(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--C", type=float, nargs="+", default=[0.1, 1.0])
-    add_arguments(parser)
-    args = parser.parse_args()
-    corpus = load(args)
+    args, corpus = parse_and_load(parser)
     if corpus is None:
         return 2
     texts, labels, ids = corpus.texts, corpus.data.labels, corpus.codebook.ids

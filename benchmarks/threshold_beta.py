@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from fold_seeds import add_arguments, load
+from fold_seeds import parse_and_load
 
 from training.metrics import multilabel_metrics, tune_thresholds
 from training.pipeline import DEFAULT_CONFIG, fit_pipeline
@@ -23,9 +23,7 @@ from training.pipeline import DEFAULT_CONFIG, fit_pipeline
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--betas", type=float, nargs="+", default=[0.5, 0.7, 1.0])
-    add_arguments(parser)
-    args = parser.parse_args()
-    corpus = load(args)
+    args, corpus = parse_and_load(parser)
     if corpus is None:
         return 2
     texts, labels, ids = corpus.texts, corpus.data.labels, corpus.codebook.ids
