@@ -3,7 +3,9 @@
 Input: the real UN General Debate corpus (../shared/data/un_general_debate_2015_2021_sentences.csv,
 120,122 sentences) and the same replicated to at least 1,000,000 rows (written to
 benchmarks/out/, not committed). Reference, in the same run: pandas.read_csv of the whole file,
-the same model's Pipeline.predict_proba in one call, frames from the thresholds, to_csv.
+the same model's scores the plain way in one call (Pipeline.predict_proba of the texts and,
+when the model pools windows, of their window texts, then the length recalibration), frames
+from the thresholds, to_csv.
 Peak memory is the largest sum of PSS (proportional set size, so pages shared by forked workers
 count once) over the process tree, sampled every 100 ms.
 
@@ -33,10 +35,13 @@ import sys
 import numpy as np
 import pandas as pd
 from framing import load_model
+from framing.model import predict_scores
 model = load_model(sys.argv[1])
 frame = pd.read_csv(sys.argv[2])
 texts = frame["text"].fillna("").astype(str).tolist()
-scores = model.pipeline.predict_proba(texts)
+scores = predict_scores(model.pipeline, texts, pooling=model.pooling)
+if model.calibration is not None:
+    scores = model.calibration.apply(texts, scores)
 decisions = scores >= model.thresholds
 frame["frames"] = [";".join(model.frame_ids[j] for j in np.flatnonzero(row)) for row in decisions]
 for j, frame_id in enumerate(model.frame_ids):

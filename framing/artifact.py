@@ -20,6 +20,7 @@ import numpy as np
 from framing.codebook import Codebook
 from framing.errors import ModelLoadError
 from framing.model import FramingModel, LengthCalibration
+from framing.windows import WindowPooling
 
 SCHEMA_VERSION = 1
 MODEL_FILE = "model.joblib"
@@ -54,7 +55,7 @@ def save_model(
     """Write ``model`` into ``directory`` (created if needed) with its card.
 
     The payload is a plain dict (schema version, frame ids, thresholds, the fitted Pipeline, the
-    length calibration or None). The
+    length calibration or None, the window pooling or None). The
     files are written to temporary names and renamed, so a crash never leaves a half-written model.
     """
     directory = Path(directory)
@@ -67,6 +68,7 @@ def save_model(
         "length_calibration": (
             None if model.calibration is None else model.calibration.weights.tolist()
         ),
+        "window_pooling": None if model.pooling is None else model.pooling.to_dict(),
     }
     _drop_process_state(model.pipeline)
     model_path = directory / MODEL_FILE
@@ -174,6 +176,12 @@ def load_model(directory: Path | str | None = None) -> FramingModel:
         raise ModelLoadError(f"{model_path}: its frames do not match those in {CARD_FILE}")
     weights = payload.get("length_calibration")  # absent from models built before it existed
     calibration = None if weights is None else LengthCalibration(np.asarray(weights, dtype=float))
+    pooling = payload.get("window_pooling")  # absent from models built before it existed
     return FramingModel(
-        payload["pipeline"], codebook, payload["thresholds"], card=card, calibration=calibration
+        payload["pipeline"],
+        codebook,
+        payload["thresholds"],
+        card=card,
+        calibration=calibration,
+        pooling=None if pooling is None else WindowPooling.from_dict(pooling),
     )

@@ -15,6 +15,7 @@ arithmetic runs in numpy, text by text for a lone text and vectorised for batche
 
 from __future__ import annotations
 
+import struct
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -31,6 +32,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
+
+from framing.windows import WindowPooling
 
 try:  # the per-text arithmetic in C, built from _kernel.pyx at install (needs Cython)
     from framing import _kernel
@@ -52,6 +55,8 @@ class _Block:
     # char_wb blocks: the preprocessor and n-gram range, for the per-word lookup of one text
     preprocess: Callable[[str], str] | None = None
     ngram_range: tuple[int, int] = (1, 1)
+    # word blocks with the plain analyzer: preprocess + tokenize, before the n-grams (windows)
+    tokenize: Callable[[str], list[str]] | None = None
     # the vectorised path's lookups (~0.4 s and ~18 MB per process), built on first use: with
     # the C kernel they are never needed
     _lookups: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -106,6 +111,12 @@ class LinearScorer:
         self._intercept = intercept
         self._coef = coef
         self._word_columns = [_WordColumns(block) for block in blocks]
+        self._token_pieces = [
+            _TokenPieces(block, words)
+            for block, words in zip(blocks, self._word_columns, strict=True)
+        ]
+        # windows assembled from tokens: every block must allow it (checked by linear_scorer)
+        self.windows_from_tokens = all(b.preprocess or b.tokenize for b in blocks)
 
     @property
     def n_frames(self) -> int:
@@ -169,6 +180,49 @@ class LinearScorer:
             logits += weights @ block.coef[columns]
         return _sigmoid(logits)
 
+    def pooled_proba(self, texts: Sequence[str], pooling: WindowPooling) -> np.ndarray | None:
+        """``(n_texts, n_frames)`` probabilities pooled with long texts' word windows
+        (``framing.windows``), or None when this scorer cannot assemble windows from tokens (no C
+        kernel, or an analyzer other than the plain word and char_wb ones); then score the window
+        texts instead.
+
+        A long text is analysed once, token by token (each whitespace token's pieces cached, as
+        words are), and the whole text's and every window's n-grams are assembled from the
+        tokens' pieces: char_wb n-grams never cross a token and word tokens never cross
+        whitespace, so they equal the n-grams of the texts themselves (checked when the scorer
+        is built). A short text is scored as without pooling.
+        """
+        if _kernel is None or not self.windows_from_tokens:
+            return None
+        scores = np.empty((len(texts), self.n_frames))
+        for row, text in enumerate(texts):
+            tokens = text.split()
+            spans = pooling.spans(len(tokens))
+            if not spans:
+                scores[row] = self._one(text)
+                continue
+            streams = [
+                _streams(block, cache, tokens)
+                for block, cache in zip(self._blocks, self._token_pieces, strict=True)
+            ]
+            whole = self._assembled(streams, 0, len(tokens))
+            best = np.full(self.n_frames, -np.inf)
+            for start, end in spans:
+                np.maximum(best, self._assembled(streams, start, end), out=best)
+            scores[row] = pooling.pool(_sigmoid(whole), _sigmoid(best))
+        return scores
+
+    def _assembled(self, streams: list[list[_Stream]], start: int, end: int) -> np.ndarray:
+        """The logits of whitespace tokens ``start:end`` of a text, from its blocks' streams."""
+        assert _kernel is not None
+        logits = self._intercept.copy()
+        for block, block_streams in zip(self._blocks, streams, strict=True):
+            parts: list[bytes] = []
+            for stream in block_streams:
+                parts += stream.window(start, end)
+            _kernel.add_packed(parts, block.scratch, block.idf, block.coef, logits)
+        return logits
+
     @staticmethod
     def _block_batch(block: _Block, texts: Sequence[str]) -> np.ndarray:
         char_index = block.char_index()
@@ -182,6 +236,69 @@ class LinearScorer:
         norms[norms == 0] = 1.0
         counts = sparse.diags(1.0 / norms) @ counts
         return np.asarray(counts @ block.coef)
+
+
+class _TokenPieces(dict):
+    """Per-token cache of one block for window pooling: whitespace token -> the packed
+    vocabulary columns of its words (char_wb blocks, via the word cache) or its word tokens (word
+    blocks). Bounded like ``_WordColumns``."""
+
+    def __init__(self, block: _Block, words: _WordColumns) -> None:
+        super().__init__()
+        self._block = block
+        self._words = words
+
+    def __missing__(self, token: str) -> Any:
+        block = self._block
+        if block.preprocess is not None:
+            piece: Any = b"".join(map(self._words.__getitem__, block.preprocess(token).split()))
+        else:
+            assert block.tokenize is not None
+            piece = block.tokenize(token)
+        if len(self) >= WORD_CACHE_SIZE:
+            self.clear()
+        self[token] = piece
+        return piece
+
+
+_PACK = struct.Struct("q").pack  # one native int64 column, as the C kernel reads it
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """One text's n-grams of one size, in order, as packed columns (``b""`` outside the
+    vocabulary); ``bounds[k]`` is the first n-gram position of whitespace token ``k``, and an
+    n-gram of ``size`` tokens starting at position ``i`` belongs to a window of positions
+    ``[a, b)`` when ``a <= i`` and ``i + size <= b``."""
+
+    parts: list[bytes]
+    bounds: list[int]
+    size: int
+
+    def window(self, start: int, end: int) -> list[bytes]:
+        return self.parts[self.bounds[start] : self.bounds[end] - self.size + 1]
+
+
+def _streams(block: _Block, cache: _TokenPieces, tokens: list[str]) -> list[_Stream]:
+    """The streams of ``tokens`` for ``block``: one per token for char_wb (its n-grams never
+    cross it); one per n-gram size over the word tokens for a word block."""
+    pieces = list(map(cache.__getitem__, tokens))
+    bounds = [0]
+    if block.preprocess is not None:
+        bounds.extend(range(1, len(tokens) + 1))
+        return [_Stream(pieces, bounds, 1)]
+    words: list[str] = []
+    for piece in pieces:
+        words += piece
+        bounds.append(len(words))
+    vocabulary = block.vocabulary
+    streams = []
+    for size in range(block.ngram_range[0], block.ngram_range[1] + 1):
+        grams = words if size == 1 else word_ngrams(words, size, size)
+        columns = map(vocabulary.get, grams)
+        parts = [b"" if column is None else _PACK(column) for column in columns]
+        streams.append(_Stream(parts, bounds, size))
+    return streams
 
 
 def _python_counts(block: _Block, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -310,6 +427,7 @@ def linear_scorer(pipeline: Pipeline, probe_texts: Sequence[str]) -> LinearScore
                 ),
                 ngram_range=tuple(vectorizer.ngram_range),
                 scratch=np.zeros(size, dtype=np.intc),
+                tokenize=_word_tokenizer(vectorizer),
             )
         )
         offset += size
@@ -324,7 +442,21 @@ def linear_scorer(pipeline: Pipeline, probe_texts: Sequence[str]) -> LinearScore
     single = np.vstack([scorer.predict_proba([text]) for text in probes])
     if np.abs(batch - expected).max() > TOLERANCE or np.abs(single - expected).max() > TOLERANCE:
         return None
+    scorer.windows_from_tokens = _windows_agree(scorer, pipeline, probes)
     return scorer
+
+
+def _windows_agree(scorer: LinearScorer, pipeline: Pipeline, probes: list[str]) -> bool:
+    """Whether ``pooled_proba`` equals scoring the probes and their window texts with the
+    Pipeline."""
+    from framing.model import predict_scores
+
+    check = WindowPooling(words=3, stride=2, min_words=4, weight=1.0)
+    pooled = scorer.pooled_proba(probes, check)
+    if pooled is None:
+        return False
+    expected = predict_scores(pipeline, probes, pooling=check)
+    return bool(np.abs(pooled - expected).max() <= TOLERANCE)
 
 
 def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
@@ -383,16 +515,26 @@ def word_ngrams(tokens: list[str], min_n: int, max_n: int) -> list[str]:
     return grams
 
 
+def _word_tokenizer(vectorizer: TfidfVectorizer) -> Callable[[str], list[str]] | None:
+    """Preprocess + tokenize of a plain word analyzer (what ``word_ngrams`` reads), else None."""
+    if vectorizer.analyzer != "word" or vectorizer.stop_words is not None:
+        return None
+    if vectorizer.tokenizer is not None or vectorizer.preprocessor is not None:
+        return None
+    preprocess = _preprocessor(vectorizer)
+    tokenize = vectorizer.build_tokenizer()
+    return lambda text: tokenize(preprocess(text))
+
+
 def _analyzer(vectorizer: TfidfVectorizer) -> Callable[[str], list[str]]:
     if vectorizer.analyzer == "word":
-        if vectorizer.stop_words is not None or vectorizer.tokenizer is not None:
+        tokens = _word_tokenizer(vectorizer)
+        if tokens is None:
             return vectorizer.build_analyzer()
-        preprocess = _preprocessor(vectorizer)
-        tokenize = vectorizer.build_tokenizer()
         min_n, max_n = vectorizer.ngram_range
 
         def analyze_words(text: str) -> list[str]:
-            return word_ngrams(tokenize(preprocess(text)), min_n, max_n)
+            return word_ngrams(tokens(text), min_n, max_n)
 
         return analyze_words
     if vectorizer.analyzer != "char_wb":

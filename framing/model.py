@@ -19,6 +19,7 @@ from sklearn.pipeline import Pipeline
 from framing.codebook import Codebook
 from framing.fast import linear_scorer
 from framing.segment import split_sentences
+from framing.windows import WindowPooling
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
@@ -71,8 +72,11 @@ def length_features(texts: Sequence[str], scores: np.ndarray) -> tuple[np.ndarra
     return logits, np.log(np.maximum(words, 1.0))[:, None]
 
 
-def predict_scores(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
-    """Probability of every frame for every text: an ``(n_texts, n_frames)`` float array."""
+def predict_scores(
+    pipeline: Pipeline, texts: Sequence[str], *, pooling: WindowPooling | None = None
+) -> np.ndarray:
+    """Probability of every frame for every text: an ``(n_texts, n_frames)`` float array; with
+    ``pooling``, long texts' scores are pooled with their windows' (``framing.windows``)."""
     if len(texts) == 0:
         n_frames = len(pipeline.classes_) if hasattr(pipeline, "classes_") else 0
         return np.zeros((0, n_frames))
@@ -80,6 +84,8 @@ def predict_scores(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
     classifier = pipeline.steps[-1][1]
     if scores.shape[1] == 2 and getattr(classifier, "multilabel_", True) is False:
         scores = scores[:, 1:]  # one frame: scikit-learn answers (P(no), P(yes)); keep P(yes)
+    if pooling is not None:
+        scores = pooling.apply(texts, scores, lambda windows: predict_scores(pipeline, windows))
     return scores
 
 
@@ -127,6 +133,8 @@ class FramingModel:
         thresholds: Per-frame decision thresholds, in codebook order.
         card: The model card (metadata), as loaded from ``card.json``.
         calibration: Optional per-frame length recalibration applied to the Pipeline's scores.
+        pooling: Optional window pooling of long sentences' scores, applied before the
+            recalibration (``framing.windows``).
     """
 
     def __init__(
@@ -136,9 +144,11 @@ class FramingModel:
         thresholds: Sequence[float],
         card: dict[str, Any] | None = None,
         calibration: LengthCalibration | None = None,
+        pooling: WindowPooling | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.calibration = calibration
+        self.pooling = pooling
         self.codebook = codebook
         self.thresholds = np.asarray(thresholds, dtype=float)
         self.card = card or {}
@@ -179,15 +189,25 @@ class FramingModel:
 
         Computed by the lean linear scorer when the pipeline allows one (same features, scores
         equal to the Pipeline's within 1e-6, many times faster per call), else by the Pipeline;
-        then recalibrated by sentence length when the model has a calibration. ``stable=True`` guarantees each text the same floats whatever batch it arrives in (batch
+        then pooled with long sentences' word windows when the model has window pooling, and
+        recalibrated by sentence length when it has a calibration. ``stable=True`` guarantees each text the same floats whatever batch it arrives in (batch
         scoring needs this for byte-identical output). With the scorer's C kernel every call has
         that property; without it, a lone text otherwise takes a path that may differ in the
         last bits.
         """
         if self._scorer is not None and len(texts):
-            scores = self._scorer.predict_proba(texts, stable=stable)
+            scorer = self._scorer
+            pooled = None if self.pooling is None else scorer.pooled_proba(texts, self.pooling)
+            if pooled is not None:
+                scores = pooled
+            else:
+                scores = scorer.predict_proba(texts, stable=stable)
+                if self.pooling is not None:
+                    scores = self.pooling.apply(
+                        texts, scores, lambda windows: scorer.predict_proba(windows, stable=stable)
+                    )
         else:
-            scores = predict_scores(self.pipeline, texts)
+            scores = predict_scores(self.pipeline, texts, pooling=self.pooling)
         if self.calibration is not None and len(texts):
             scores = self.calibration.apply(texts, scores)
         return scores

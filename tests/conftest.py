@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
+import joblib
 import pytest
 
 from framing import load_model
-from framing.artifact import save_model
+from framing.artifact import MODEL_FILE, file_sha256, save_model
 from framing.codebook import Codebook, load_codebook
 from framing.data import read_labeled_csv
 from framing.paths import DEFAULT_MODEL_DIR, REAL_DEV_PATH
@@ -141,6 +143,25 @@ def tiny_model_dir(tiny_dir: Path, tiny_codebook: Codebook, tmp_path_factory) ->
 @pytest.fixture(scope="session")
 def tiny_model(tiny_model_dir: Path):
     return load_model(tiny_model_dir)
+
+
+@pytest.fixture
+def legacy_model_dir(tiny_model_dir: Path, tmp_path: Path):
+    """Make a copy of the tiny model whose payload lacks one key, as a model folder written before
+    that key existed (the card's checksum updated to match)."""
+
+    def make(missing_key: str) -> Path:
+        folder = tmp_path / f"without_{missing_key}"
+        shutil.copytree(tiny_model_dir, folder)
+        payload = joblib.load(folder / MODEL_FILE)
+        del payload[missing_key]
+        joblib.dump(payload, folder / MODEL_FILE)
+        card_path = folder / "card.json"
+        before, after = file_sha256(tiny_model_dir / MODEL_FILE), file_sha256(folder / MODEL_FILE)
+        card_path.write_text(card_path.read_text().replace(before, after))
+        return folder
+
+    return make
 
 
 @pytest.fixture(scope="session")

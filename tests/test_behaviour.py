@@ -56,6 +56,28 @@ PLAIN_CASES = [
     ),
 ]
 
+# a frame in one clause of a long sentence, the rest about something else (window pooling)
+LONG_CASES = [
+    (
+        "After a morning of meetings on grain shipments, port repairs and the winter heating "
+        "season, the foreign minister told reporters that any ceasefire now would only give the "
+        "Russian army time to regroup and rearm.",
+        "talks_as_stalling",
+    ),
+    (
+        "The statement, released late on Thursday after the president returned from a two-day "
+        "tour of frontline hospitals and a newly rebuilt school in the Kharkiv region, again called "
+        "the invasion an unprovoked act of aggression that violates the UN Charter.",
+        "war_of_aggression",
+    ),
+    (
+        "Speaking at a forum on regional logistics, new railway links and the price of fertiliser, "
+        "the deputy minister remarked in passing that Western help for Kyiv was running dry as "
+        "voters grew tired of the bill.",
+        "support_fatigue",
+    ),
+]
+
 NEUTRAL = [
     "The ministry of health opened three new clinics in the Tver region.",
     "Heavy rain is expected across western Europe over the weekend.",
@@ -68,12 +90,20 @@ def test_test_sentences_are_not_in_the_training_corpus():
     corpus = set(read_labeled_csv(LABELED_SENTENCES_PATH).texts)
     for sentence, _ in PLAIN_CASES:
         assert sentence not in corpus
+    for sentence, _ in LONG_CASES:
+        assert sentence not in corpus
     for sentence in NEUTRAL:
         assert sentence not in corpus
 
 
 @pytest.mark.parametrize(("sentence", "frame"), PLAIN_CASES, ids=[f for _, f in PLAIN_CASES])
 def test_plain_sentences_get_their_frame(default_model, sentence, frame):
+    [predicted] = default_model.predict([sentence])
+    assert frame in predicted, (sentence, predicted, default_model.tag([sentence])[0].scores)
+
+
+@pytest.mark.parametrize(("sentence", "frame"), LONG_CASES, ids=[f for _, f in LONG_CASES])
+def test_a_frame_in_one_clause_of_a_long_sentence_is_found(default_model, sentence, frame):
     [predicted] = default_model.predict([sentence])
     assert frame in predicted, (sentence, predicted, default_model.tag([sentence])[0].scores)
 

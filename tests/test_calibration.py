@@ -1,12 +1,10 @@
 """The length recalibration: fitted on out-of-fold scores, stored with the model, applied to
 every score the model gives."""
 
-import joblib
 import numpy as np
 import pytest
 
 from framing import load_model
-from framing.artifact import MODEL_FILE, file_sha256
 from framing.model import FramingModel, LengthCalibration
 from training.calibration import MIN_EXAMPLES, fit_length_calibration
 from training.pipeline import DEFAULT_CONFIG, PipelineConfig
@@ -62,9 +60,9 @@ def test_a_calibration_of_the_wrong_shape_is_refused(tiny_model):
         )
 
 
-def test_the_model_applies_its_calibration_and_the_artifact_keeps_it(tiny_model_dir, tmp_path):
-    import shutil
-
+def test_the_model_applies_its_calibration_and_the_artifact_keeps_it(
+    tiny_model_dir, tmp_path, legacy_model_dir
+):
     from framing.artifact import save_model
 
     tiny = load_model(tiny_model_dir)
@@ -87,15 +85,7 @@ def test_the_model_applies_its_calibration_and_the_artifact_keeps_it(tiny_model_
     assert np.array_equal(reloaded.calibration.weights, weights)
     assert np.array_equal(reloaded.predict_proba(texts), calibrated)
     # a model folder written before the calibration existed loads without one
-    old = tmp_path / "old"
-    shutil.copytree(tiny_model_dir, old)
-    payload = joblib.load(old / MODEL_FILE)
-    del payload["length_calibration"]
-    joblib.dump(payload, old / MODEL_FILE)
-    card_path = old / "card.json"
-    before, after = file_sha256(tiny_model_dir / MODEL_FILE), file_sha256(old / MODEL_FILE)
-    card_path.write_text(card_path.read_text().replace(before, after))
-    legacy = load_model(old)
+    legacy = load_model(legacy_model_dir("length_calibration"))
     assert legacy.calibration is None
     assert np.allclose(legacy.predict_proba(texts), model._scorer.predict_proba(texts))
 

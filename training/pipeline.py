@@ -13,6 +13,8 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from framing.windows import WindowPooling
+
 
 @dataclass(frozen=True)
 class PipelineConfig:
@@ -35,6 +37,10 @@ class PipelineConfig:
             logit, with an NB-LR (a logistic regression with this C on the features scaled by the
             naive-Bayes log-count ratio of the frame; ``fit_pipeline``). None: no blend. Cards
             written before this setting existed read as None.
+        window_pooling: Score long sentences by their word windows too and pool the scores
+            (``framing.windows``), in cross-validation and in the shipped model alike; the length
+            recalibration and the thresholds are fitted on the pooled scores. None: whole
+            sentences only. Cards written before this setting existed read as None.
     """
 
     word_ngrams: tuple[int, int] | None = (1, 2)
@@ -47,6 +53,7 @@ class PipelineConfig:
     threshold_beta: float = 0.7
     length_calibration: bool = True
     nb_blend_C: float | None = 1.0
+    window_pooling: WindowPooling | None = WindowPooling()
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -56,10 +63,12 @@ class PipelineConfig:
     def from_dict(cls, data: dict[str, object]) -> PipelineConfig:
         """Inverse of to_dict (tuples come back from JSON as lists)."""
         # older cards: no calibration, no blend
-        values = {"length_calibration": False, "nb_blend_C": None, **data}
+        values = {"length_calibration": False, "nb_blend_C": None, "window_pooling": None, **data}
         for key in ("word_ngrams", "char_ngrams"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])  # type: ignore[arg-type]
+        if isinstance(values["window_pooling"], dict):
+            values["window_pooling"] = WindowPooling.from_dict(values["window_pooling"])
         return cls(**values)  # type: ignore[arg-type]
 
 
