@@ -452,6 +452,8 @@ def _windows_agree(scorer: LinearScorer, pipeline: Pipeline, probes: list[str]) 
     from framing.model import predict_scores
 
     check = WindowPooling(words=3, stride=2, min_words=4, weight=1.0)
+    # at least one text with windows, accents, ligatures and punctuation, whatever the probes
+    probes = [*probes, "Naïve  café — “Ünïcödé” ﬁnal, peace-talks; the Kremlin’s war. Now!"]
     pooled = scorer.pooled_proba(probes, check)
     if pooled is None:
         return False
