@@ -195,19 +195,19 @@ class FramingModel:
         that property; without it, a lone text otherwise takes a path that may differ in the
         last bits.
         """
-        if self._scorer is not None and len(texts):
-            scorer = self._scorer
-            pooled = None if self.pooling is None else scorer.pooled_proba(texts, self.pooling)
-            if pooled is not None:
-                scores = pooled
-            else:
-                scores = scorer.predict_proba(texts, stable=stable)
-                if self.pooling is not None:
-                    scores = self.pooling.apply(
-                        texts, scores, lambda windows: scorer.predict_proba(windows, stable=stable)
-                    )
-        else:
-            scores = predict_scores(self.pipeline, texts, pooling=self.pooling)
+        scorer, pooling = self._scorer, self.pooling
+        if scorer is None or not len(texts):
+            scores = predict_scores(self.pipeline, texts, pooling=pooling)
+        elif pooling is None:
+            scores = scorer.predict_proba(texts, stable=stable)
+        else:  # windows from tokens (C kernel), else the window texts scored like any text
+            scores = scorer.pooled_proba(texts, pooling)
+            if scores is None:
+                scores = pooling.apply(
+                    texts,
+                    scorer.predict_proba(texts, stable=stable),
+                    lambda windows: scorer.predict_proba(windows, stable=stable),
+                )
         if self.calibration is not None and len(texts):
             scores = self.calibration.apply(texts, scores)
         return scores

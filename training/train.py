@@ -23,7 +23,6 @@ from framing.data import (
     near_duplicate_pairs,
 )
 from framing.errors import DataError
-from framing.fast import linear_scorer
 from framing.model import FramingModel, LengthCalibration, predict_scores
 from framing.windows import WindowPooling
 from training.calibration import fit_length_calibration
@@ -82,24 +81,22 @@ def out_of_fold_scores(
         pipeline = fit_pipeline(
             config, [data.texts[i] for i in train_index], data.labels[train_index], seed=seed
         )
-        scores[held] = pooled_scores(
-            pipeline, [data.texts[i] for i in np.flatnonzero(held)], config.window_pooling
-        )
+        held_texts = [data.texts[i] for i in np.flatnonzero(held)]
+        scores[held] = pooled_scores(pipeline, data.codebook, held_texts, config.window_pooling)
     return scores
 
 
 def pooled_scores(
-    pipeline: Pipeline, texts: list[str], pooling: WindowPooling | None
+    pipeline: Pipeline, codebook: Codebook, texts: list[str], pooling: WindowPooling | None
 ) -> np.ndarray:
-    """``predict_scores(pipeline, texts, pooling=pooling)``, by the lean linear scorer when the
-    pipeline allows one (equal within 1e-6 and far faster than scoring every window text with
-    the Pipeline)."""
-    if pooling is not None and texts:
-        scorer = linear_scorer(pipeline, texts[:20])
-        pooled = None if scorer is None else scorer.pooled_proba(texts, pooling)
-        if pooled is not None:
-            return pooled
-    return predict_scores(pipeline, texts, pooling=pooling)
+    """The scores ``pipeline`` gives ``texts`` before recalibration. With ``pooling``, computed by
+    the model's own scoring path (``FramingModel.predict_proba``: the lean scorer's windows, far
+    faster than scoring every window text with the Pipeline), so training sees the scores the
+    model will give."""
+    if pooling is None:
+        return predict_scores(pipeline, texts)
+    unthresholded = np.zeros(len(codebook))
+    return FramingModel(pipeline, codebook, unthresholded, pooling=pooling).predict_proba(texts)
 
 
 def calibrated_thresholds(
@@ -251,7 +248,7 @@ def train_model(
     test_scores = _calibrate(
         cv_calibration,
         test_part.texts,
-        pooled_scores(train_pipeline, test_part.texts, config.window_pooling),
+        pooled_scores(train_pipeline, data.codebook, test_part.texts, config.window_pooling),
     )
     test_metrics = multilabel_metrics(test_part.labels, test_scores >= cv_thresholds, ids)
     test_metrics["brier"] = brier_scores(test_part.labels, test_scores, ids)
@@ -461,7 +458,8 @@ def describe_config(config: PipelineConfig) -> str:
     pooling = config.window_pooling
     pooled = (
         f"; sentences of {pooling.min_words}+ words also scored by {pooling.words}-word windows "
-        f"{pooling.stride} words apart, the best window weighing {pooling.weight:g} in the score"
+        f"{pooling.stride} words apart, each score raised {pooling.weight:g} of the way towards "
+        "the best window's"
         if pooling is not None
         else ""
     )
