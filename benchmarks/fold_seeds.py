@@ -1,5 +1,6 @@
 """The protocol shared by the benchmarks that compare choices under several fold seeds
-(data_ablation.py, threshold_beta.py, stacked_frames.py): the committed corpus is split into
+(data_ablation.py, threshold_beta.py, stacked_frames.py, window_pooling.py,
+transformer_baseline.py): the committed corpus is split into
 five stratified folds over near-duplicate groups; a pipeline is fitted on folds 2-4, thresholds
 are tuned on fold 1, and fold 0 is the held-out test, scored next to the real development set."""
 
@@ -20,7 +21,11 @@ from framing.data import (
     near_duplicate_pairs,
     read_labeled_csv,
 )
+from framing.model import predict_scores
 from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
+from framing.windows import WindowPooling
+from training.calibration import fit_length_calibration
+from training.pipeline import DEFAULT_CONFIG, fit_pipeline
 
 
 @dataclass
@@ -37,6 +42,47 @@ class Corpus:
         """Row indices of the training folds (2-4), the tuning fold (1) and the test fold (0)."""
         folds = group_folds(self.data.labels, self.groups, n_folds=5, seed=seed)
         return np.flatnonzero(folds > 1), np.flatnonzero(folds == 1), np.flatnonzero(folds == 0)
+
+
+def recipe_scores(
+    corpus: Corpus, seed: int, parts: dict[str, list[str]]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Plain and shipped-recipe scores of the texts in ``parts``, from the default pipeline fitted
+    on folds 2-4 of ``seed``.
+
+    The shipped recipe pools long sentences with their windows (``WindowPooling()``) and applies
+    the length recalibration, fitted like ``framing train`` fits it: on the pooled out-of-fold
+    scores of the training folds (three inner folds here).
+    """
+    texts, labels = corpus.texts, corpus.data.labels
+    train = corpus.split(seed)[0]
+    pooling = WindowPooling()
+
+    def pooled(pipeline, batch: list[str]) -> np.ndarray:
+        return predict_scores(pipeline, batch, pooling=pooling)
+
+    inner = group_folds(labels[train], corpus.groups[train], n_folds=3, seed=seed + 1)
+    oof_rows = np.concatenate([train[inner == fold] for fold in range(3)])
+    oof = np.vstack(
+        [
+            pooled(
+                fit_pipeline(
+                    DEFAULT_CONFIG,
+                    [texts[i] for i in train[inner != fold]],
+                    labels[train[inner != fold]],
+                ),
+                [texts[i] for i in train[inner == fold]],
+            )
+            for fold in range(3)
+        ]
+    )
+    calibration = fit_length_calibration([texts[i] for i in oof_rows], labels[oof_rows], oof)
+    pipeline = fit_pipeline(DEFAULT_CONFIG, [texts[i] for i in train], labels[train])
+    plain = {name: predict_scores(pipeline, batch) for name, batch in parts.items()}
+    shipped = {
+        name: calibration.apply(batch, pooled(pipeline, batch)) for name, batch in parts.items()
+    }
+    return plain, shipped
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
