@@ -2,8 +2,11 @@
 
 Scores real development sentences one at a time (the service's case) and in length-sorted batches
 of 64 (batch scoring's case) with the shipped model's `predict_proba` and with the MiniLM-L6
-encoder of `transformer_baseline.py` (a forward pass and mean pooling; a fine-tuned head adds a
-negligible 384x11 product). Needs the same separate venv as transformer_baseline.py:
+encoder of `transformer_baseline.py` (a forward pass, mean pooling and an 11-frame head); with
+onnxruntime installed, also the same network exported to ONNX, in float32 and with int8 dynamic
+quantisation of its weights (the head is untrained, so this measures cost, not accuracy). Needs the
+same separate venv as transformer_baseline.py (plus `onnx onnxscript onnxruntime` for the ONNX
+rows):
 
     /tmp/tv/bin/python benchmarks/encoder_cost.py [--model models/default] [--repeat 3]
 """
@@ -13,8 +16,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from importlib.util import find_spec
 from pathlib import Path
 
 from transformer_baseline import _model_dir
@@ -41,6 +46,48 @@ def _timings(score: Callable[[list[str]], object], texts: list[str], repeat: int
     return statistics.median(single), statistics.median(batched)
 
 
+def _onnx_scorers(torch: object, scorer: object, tokens: Callable) -> dict:
+    """The scorer exported to ONNX, as float32 and with int8 weights, run by onnxruntime."""
+    import numpy as np
+    import onnxruntime
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    folder = Path(tempfile.mkdtemp(prefix="encoder_cost_"))
+    example = tokens(["an example sentence", "and another"], "pt")
+    axes = {0: "batch", 1: "tokens"}
+    torch.onnx.export(
+        scorer,
+        (example["input_ids"], example["attention_mask"]),
+        folder / "fp32.onnx",
+        input_names=["ids", "mask"],
+        output_names=["scores"],
+        dynamic_axes={"ids": axes, "mask": axes},
+        dynamo=False,
+        opset_version=17,
+    )
+    quantize_dynamic(folder / "fp32.onnx", folder / "int8.onnx", weight_type=QuantType.QInt8)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 2
+
+    def runner(path: Path) -> Callable[[list[str]], object]:
+        session = onnxruntime.InferenceSession(str(path), options)
+
+        def run(batch: list[str]) -> object:
+            encoded = tokens(batch, "np")
+            feeds = {
+                "ids": encoded["input_ids"].astype(np.int64),
+                "mask": encoded["attention_mask"].astype(np.int64),
+            }
+            return session.run(None, feeds)[0]
+
+        return run
+
+    return {
+        "MiniLM-L6 scorer, ONNX float32": runner(folder / "fp32.onnx"),
+        "MiniLM-L6 scorer, ONNX int8 weights": runner(folder / "int8.onnx"),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
@@ -62,21 +109,41 @@ def main() -> int:
     tokenizer = AutoTokenizer.from_pretrained(folder)
     encoder = AutoModel.from_pretrained(folder).eval()
 
+    class Scorer(torch.nn.Module):
+        """The encoder, mean pooling and a sigmoid head: what a fine-tuned frame scorer runs."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = encoder
+            self.head = torch.nn.Linear(encoder.config.hidden_size, len(model.codebook.ids))
+
+        def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+            weights = mask.unsqueeze(-1).float()
+            return torch.sigmoid(self.head((hidden * weights).sum(1) / weights.sum(1)))
+
+    scorer = Scorer().eval()
+
+    def tokens(batch: list[str], kind: str) -> dict:
+        return tokenizer(batch, padding=True, truncation=True, max_length=96, return_tensors=kind)
+
     def encode(batch: list[str]) -> object:
         with torch.no_grad():
-            encoded = tokenizer(
-                batch, padding=True, truncation=True, max_length=96, return_tensors="pt"
-            )
-            hidden = encoder(**encoded).last_hidden_state
-            mask = encoded["attention_mask"].unsqueeze(-1).float()
-            return (hidden * mask).sum(1) / mask.sum(1)
+            encoded = tokens(batch, "pt")
+            return scorer(encoded["input_ids"], encoded["attention_mask"])
 
+    scorers: dict[str, Callable[[list[str]], object]] = {
+        "shipped model": model.predict_proba,
+        "MiniLM-L6 scorer, torch": encode,
+    }
+    if find_spec("onnxruntime") is not None:
+        scorers.update(_onnx_scorers(torch, scorer, tokens))
     print(
         f"{len(texts)} dev sentences; torch {torch.__version__}, {torch.get_num_threads()} threads"
     )
     print("| scorer | one sentence (median) | in batches of 64 (median of runs) |")
     print("|---|---:|---:|")
-    for name, score in (("shipped model", model.predict_proba), ("MiniLM-L6 encoder", encode)):
+    for name, score in scorers.items():
         single, batched = _timings(score, texts, args.repeat)
         print(f"| {name} | {single * 1e3:.2f} ms | {batched * 1e3:.2f} ms |", flush=True)
     return 0
