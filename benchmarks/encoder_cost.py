@@ -22,7 +22,7 @@ from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
 
-from transformer_baseline import _model_dir
+from transformer_baseline import _model_dir, frame_scorer
 
 from framing.artifact import load_model
 from framing.data import read_labeled_csv
@@ -107,22 +107,8 @@ def main() -> int:
     texts = list(read_labeled_csv(args.dev, model.codebook).texts)
     folder = _model_dir()
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    encoder = AutoModel.from_pretrained(folder).eval()
-
-    class Scorer(torch.nn.Module):
-        """The encoder, mean pooling and a sigmoid head: what a fine-tuned frame scorer runs."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = encoder
-            self.head = torch.nn.Linear(encoder.config.hidden_size, len(model.codebook.ids))
-
-        def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-            hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-            weights = mask.unsqueeze(-1).float()
-            return torch.sigmoid(self.head((hidden * weights).sum(1) / weights.sum(1)))
-
-    scorer = Scorer().eval()
+    scorer = frame_scorer(torch, AutoModel.from_pretrained(folder), len(model.codebook.ids))
+    scorer.eval()
 
     def tokens(batch: list[str], kind: str) -> dict:
         return tokenizer(batch, padding=True, truncation=True, max_length=96, return_tensors=kind)

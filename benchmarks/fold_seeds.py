@@ -21,11 +21,10 @@ from framing.data import (
     near_duplicate_pairs,
     read_labeled_csv,
 )
-from framing.model import predict_scores
+from framing.model import FramingModel, predict_scores
 from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
-from framing.windows import WindowPooling
-from training.calibration import fit_length_calibration
 from training.pipeline import DEFAULT_CONFIG, fit_pipeline
+from training.train import calibrated_thresholds
 
 
 @dataclass
@@ -50,38 +49,25 @@ def recipe_scores(
     """Plain and shipped-recipe scores of the texts in ``parts``, from the default pipeline fitted
     on folds 2-4 of ``seed``.
 
-    The shipped recipe pools long sentences with their windows (``WindowPooling()``) and applies
-    the length recalibration, fitted like ``framing train`` fits it: on the pooled out-of-fold
-    scores of the training folds (three inner folds here).
+    The shipped recipe scores through ``FramingModel`` with the default window pooling and the
+    length recalibration, fitted as ``framing train`` fits it (``calibrated_thresholds``) on
+    out-of-fold scores of the training folds (three inner folds here).
     """
-    texts, labels = corpus.texts, corpus.data.labels
-    train = corpus.split(seed)[0]
-    pooling = WindowPooling()
-
-    def pooled(pipeline, batch: list[str]) -> np.ndarray:
-        return predict_scores(pipeline, batch, pooling=pooling)
-
-    inner = group_folds(labels[train], corpus.groups[train], n_folds=3, seed=seed + 1)
-    oof_rows = np.concatenate([train[inner == fold] for fold in range(3)])
-    oof = np.vstack(
-        [
-            pooled(
-                fit_pipeline(
-                    DEFAULT_CONFIG,
-                    [texts[i] for i in train[inner != fold]],
-                    labels[train[inner != fold]],
-                ),
-                [texts[i] for i in train[inner == fold]],
-            )
-            for fold in range(3)
-        ]
+    rows = corpus.split(seed)[0]
+    train = corpus.data.subset(rows)
+    inner = group_folds(train.labels, corpus.groups[rows], n_folds=3, seed=seed + 1)
+    _, calibration, _ = calibrated_thresholds(DEFAULT_CONFIG, train, inner, seed=0)
+    pipeline = fit_pipeline(DEFAULT_CONFIG, list(train.texts), train.labels)
+    unthresholded = np.zeros(len(corpus.codebook))
+    model = FramingModel(
+        pipeline,
+        corpus.codebook,
+        unthresholded,
+        calibration=calibration,
+        pooling=DEFAULT_CONFIG.window_pooling,
     )
-    calibration = fit_length_calibration([texts[i] for i in oof_rows], labels[oof_rows], oof)
-    pipeline = fit_pipeline(DEFAULT_CONFIG, [texts[i] for i in train], labels[train])
     plain = {name: predict_scores(pipeline, batch) for name, batch in parts.items()}
-    shipped = {
-        name: calibration.apply(batch, pooled(pipeline, batch)) for name, batch in parts.items()
-    }
+    shipped = {name: model.predict_proba(batch) for name, batch in parts.items()}
     return plain, shipped
 
 

