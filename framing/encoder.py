@@ -45,7 +45,9 @@ class EncoderScorer:
             self.frame_ids = [str(i) for i in settings["frame_ids"]]
             self.max_length = int(settings["max_length"])
         except (ValueError, KeyError, TypeError) as error:
-            raise ModelLoadError(f"{settings_path}: not a valid encoder settings file ({error})")
+            raise ModelLoadError(
+                f"{settings_path}: not a valid encoder settings file ({error})"
+            ) from None
         try:
             import onnxruntime
             from tokenizers import Tokenizer
