@@ -4,11 +4,10 @@ Scores real development sentences one at a time (the service's case) and in leng
 of 64 (batch scoring's case) with the shipped model's `predict_proba` and with the MiniLM-L6
 encoder of `transformer_baseline.py` (a forward pass, mean pooling and an 11-frame head); with
 onnxruntime installed, also the same network exported to ONNX, in float32 and with int8 dynamic
-quantisation of its weights (the head is untrained, so this measures cost, not accuracy). Needs the
-same separate venv as transformer_baseline.py (plus `onnx onnxscript onnxruntime` for the ONNX
-rows):
+quantisation of its weights (the head is untrained, so this measures cost, not accuracy). Needs
+the encoder requirements (`make install-encoder`):
 
-    /tmp/tv/bin/python benchmarks/encoder_cost.py [--model models/default] [--repeat 3]
+    .venv/bin/python benchmarks/encoder_cost.py [--model models/default] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -22,11 +21,10 @@ from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
 
-from transformer_baseline import _model_dir, frame_scorer
-
 from framing.artifact import load_model
 from framing.data import read_labeled_csv
 from framing.paths import DEFAULT_MODEL_DIR, REAL_DEV_PATH
+from training.finetune import base_model_dir, frame_scorer
 
 
 def _timings(score: Callable[[list[str]], object], texts: list[str], repeat: int) -> tuple:
@@ -105,7 +103,7 @@ def main() -> int:
         return 2
     model = load_model(args.model)
     texts = list(read_labeled_csv(args.dev, model.codebook).texts)
-    folder = _model_dir()
+    folder = base_model_dir()
     tokenizer = AutoTokenizer.from_pretrained(folder)
     scorer = frame_scorer(torch, AutoModel.from_pretrained(folder), len(model.codebook.ids))
     scorer.eval()

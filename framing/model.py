@@ -17,6 +17,7 @@ from scipy.special import expit
 from sklearn.pipeline import Pipeline
 
 from framing.codebook import Codebook
+from framing.encoder import EncoderScorer
 from framing.fast import linear_scorer
 from framing.segment import split_sentences
 from framing.windows import WindowPooling
@@ -135,6 +136,9 @@ class FramingModel:
         calibration: Optional per-frame length recalibration applied to the Pipeline's scores.
         pooling: Optional window pooling of long sentences' scores, applied before the
             recalibration (``framing.windows``).
+        encoder: Optional second scorer (``framing.encoder.EncoderScorer``, the "accurate"
+            recipe) whose probabilities are averaged with the recalibrated Pipeline's.
+        encoder_weight: The encoder's share of that average.
     """
 
     def __init__(
@@ -145,8 +149,12 @@ class FramingModel:
         card: dict[str, Any] | None = None,
         calibration: LengthCalibration | None = None,
         pooling: WindowPooling | None = None,
+        encoder: EncoderScorer | None = None,
+        encoder_weight: float = 0.5,
     ) -> None:
         self.pipeline = pipeline
+        self.encoder = encoder
+        self.encoder_weight = float(encoder_weight)
         self.calibration = calibration
         self.pooling = pooling
         self.codebook = codebook
@@ -161,6 +169,12 @@ class FramingModel:
                 f"length calibration of shape {calibration.weights.shape} for {len(codebook)} "
                 "frames; it must be (frames, 4)"
             )
+        if encoder is not None and encoder.frame_ids != codebook.ids:
+            raise ValueError(
+                f"the encoder scores frames {encoder.frame_ids}, the codebook has {codebook.ids}"
+            )
+        if not 0 <= self.encoder_weight <= 1:
+            raise ValueError(f"encoder weight {encoder_weight} is not between 0 and 1")
         probes = [example for frame in codebook.frames for example in frame.examples]
         probes += [frame.definition for frame in codebook.frames if frame.definition]
         self._scorer = linear_scorer(
@@ -190,7 +204,8 @@ class FramingModel:
         Computed by the lean linear scorer when the pipeline allows one (same features, scores
         equal to the Pipeline's within 1e-6, many times faster per call), else by the Pipeline;
         then pooled with long sentences' word windows when the model has window pooling, and
-        recalibrated by sentence length when it has a calibration. ``stable=True`` guarantees each text the same floats whatever batch it arrives in (batch
+        recalibrated by sentence length when it has a calibration; with an encoder, averaged
+        with its scores. ``stable=True`` guarantees each text the same floats whatever batch it arrives in (batch
         scoring needs this for byte-identical output). With the scorer's C kernel every call has
         that property; without it, a lone text otherwise takes a path that may differ in the
         last bits.
@@ -210,6 +225,9 @@ class FramingModel:
                 )
         if self.calibration is not None and len(texts):
             scores = self.calibration.apply(texts, scores)
+        if self.encoder is not None and len(texts):
+            weight = self.encoder_weight
+            scores = (1 - weight) * scores + weight * self.encoder.predict_proba(texts)
         return scores
 
     def decide(self, scores: np.ndarray, threshold: float | None = None) -> np.ndarray:

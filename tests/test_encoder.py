@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from conftest import tiny_rows
 
 from framing.encoder import SETTINGS_FILE, EncoderScorer
 from framing.errors import ModelLoadError
@@ -14,7 +18,11 @@ from framing.errors import ModelLoadError
 torch = pytest.importorskip("torch", reason="the encoder extra is not installed")
 transformers = pytest.importorskip("transformers", reason="the encoder extra is not installed")
 
+from framing import load_model  # noqa: E402
+from framing.artifact import MODEL_FILE, save_model  # noqa: E402
+from framing.data import read_labeled_csv  # noqa: E402
 from training.finetune import FinetuneConfig, finetune_encoder  # noqa: E402
+from training.train import EncoderRecipe, train_model  # noqa: E402
 
 TEXTS = [
     "the war of aggression must end",
@@ -26,7 +34,13 @@ TEXTS = [
     "peace talks must end the war",
     "the west and nato support ukraine",
 ]
-WORDS = sorted({word for text in TEXTS for word in text.split()})
+
+
+def _words(texts: list[str]) -> set[str]:
+    return {word for text in texts for word in re.findall(r"\w+|[^\w\s]", text.lower())}
+
+
+WORDS = sorted(_words(TEXTS) | _words([text for text, _ in tiny_rows()]))
 FRAMES = ["war_of_aggression", "talks_as_stalling", "isolation"]
 LABELS = np.array(
     [[1, 0, 0], [0, 1, 0], [0, 0, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0], [1, 0, 0], [0, 0, 0]]
@@ -36,11 +50,12 @@ LABELS = np.array(
 @pytest.fixture(scope="module")
 def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A two-layer BERT with random weights and a word-level vocabulary, saved like a hub model."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
 
     folder = tmp_path_factory.mktemp("tiny_base")
     vocab = {token: i for i, token in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", *WORDS])}
     tokenizer = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.Lowercase()
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tokenizer.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)]
@@ -132,3 +147,169 @@ def test_broken_settings_are_refused(exported: Path, tmp_path: Path) -> None:
     (tmp_path / SETTINGS_FILE).write_text(json.dumps({"frame_ids": FRAMES}), encoding="utf-8")
     with pytest.raises(ModelLoadError, match="not a valid encoder settings file"):
         EncoderScorer(tmp_path)
+
+
+TINY_FINETUNE = FinetuneConfig(epochs=2, batch_size=4, max_length=32)
+
+
+def _train_accurate(tiny_dir: Path, tiny_codebook, base: Path, cache: Path):  # type: ignore[no-untyped-def]
+    data = read_labeled_csv(tiny_dir / "labeled.csv", tiny_codebook)
+    recipe = EncoderRecipe(finetune=TINY_FINETUNE, cache=cache, base=base)
+    return train_model(data, n_folds=3, seed=0, name="tiny-accurate", encoder=recipe)
+
+
+@pytest.fixture(scope="module")
+def accurate_dir(tiny_dir: Path, tiny_codebook, tiny_base: Path, tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    cache = tmp_path_factory.mktemp("finetune-cache")
+    result = _train_accurate(tiny_dir, tiny_codebook, tiny_base, cache)
+    out = tmp_path_factory.mktemp("models") / "accurate"
+    save_model(result.model, out, card=result.card, card_markdown=result.card_markdown)
+    return out
+
+
+def test_the_accurate_recipe_averages_the_encoder_with_the_tfidf_model(accurate_dir: Path) -> None:
+    model = load_model(accurate_dir)
+    assert model.encoder is not None and model.encoder_weight == 0.5
+    texts = ["Heavy rain fell on the stadium during the match.", "We ate soup."]
+    tfidf = model.calibration.apply(texts, model._scorer.predict_proba(texts))
+    expected = 0.5 * tfidf + 0.5 * model.encoder.predict_proba(texts)
+    np.testing.assert_allclose(model.predict_proba(texts), expected, atol=1e-12)
+    assert not np.allclose(model.predict_proba(texts), tfidf)
+    tagged = model.tag_text("Heavy rain fell on the stadium during the match.")
+    assert tagged[0].scores["weather"] == round(float(expected[0, 0]), 4)
+
+
+def test_the_accurate_card_records_the_encoder_and_both_test_figures(accurate_dir: Path) -> None:
+    card = json.loads((accurate_dir / "card.json").read_text(encoding="utf-8"))
+    encoder = card["pipeline"]["encoder"]
+    assert encoder["finetune"]["epochs"] == TINY_FINETUNE.epochs and encoder["weight"] == 0.5
+    fitted, tuning = encoder["rows"]["fitted"], encoder["rows"]["tuning"]
+    assert fitted > 0 and tuning > 0
+    assert fitted + tuning == card["metrics"]["split"]["n_train"]
+    components = card["metrics"]["components"]
+    assert set(components) >= {"tfidf_test", "tuning", "encoder_rows"}
+    assert "fine-tuned" in card["pipeline"]["description"]
+    markdown = (accurate_dir / "CARD.md").read_text(encoding="utf-8")
+    assert "TF-IDF model alone" in markdown and "tuning fold" in markdown
+
+
+def test_a_second_run_reuses_the_cached_fine_tune_and_rebuilds_the_same_model(
+    accurate_dir: Path, tiny_dir: Path, tiny_codebook, tiny_base: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    cache = tmp_path / "cache"
+    _train_accurate(tiny_dir, tiny_codebook, tiny_base, cache)
+    assert len(list(cache.glob("encoder-*"))) == 1
+
+    from training import finetune
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("fine-tuned again although the cache holds this run")
+
+    monkeypatch.setattr(finetune, "finetune_encoder", refuse)
+    again = _train_accurate(tiny_dir, tiny_codebook, tiny_base, cache)
+    out = tmp_path / "again"
+    save_model(again.model, out, card=again.card, card_markdown=again.card_markdown)
+    assert (out / MODEL_FILE).read_bytes() == (accurate_dir / MODEL_FILE).read_bytes()
+
+
+def test_a_tampered_encoder_file_is_refused(accurate_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(accurate_dir, folder)
+    scorer = folder / "encoder" / "scorer.onnx"
+    scorer.write_bytes(scorer.read_bytes()[:-1] + b"x")
+    with pytest.raises(ModelLoadError, match="scorer.onnx: checksum does not match"):
+        load_model(folder)
+
+
+def test_a_model_folder_without_its_encoder_is_refused(accurate_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(accurate_dir, folder)
+    shutil.rmtree(folder / "encoder")
+    with pytest.raises(ModelLoadError, match="missing; this model's encoder must sit beside"):
+        load_model(folder)
+
+
+def test_the_service_tags_with_an_accurate_model(accurate_dir: Path) -> None:
+    from service import create_app
+
+    client = create_app({"MODEL_DIR": str(accurate_dir), "TESTING": True}).test_client()
+    body = client.post("/v1/tag", json={"sentences": ["Hail hit the match."]}).get_json()
+    expected = load_model(accurate_dir).predict_proba(["Hail hit the match."])[0]
+    scores = body["results"][0]["scores"]
+    assert [scores[f] for f in ("weather", "sport", "food")] == [
+        round(float(x), 4) for x in expected
+    ]
+
+
+def test_parallel_batch_scoring_matches_one_process(accurate_dir: Path, tmp_path: Path) -> None:
+    from framing.batch import ScoreOptions, score_table
+
+    model = load_model(accurate_dir)
+    source = tmp_path / "in.csv"
+    texts = [text for text, _ in tiny_rows()] * 3
+    pd.DataFrame({"text": texts}).to_csv(source, index=False)
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    score_table(model, str(source), str(one), ScoreOptions(), jobs=1, chunksize=10)
+    score_table(model, str(source), str(two), ScoreOptions(), jobs=2, chunksize=10)
+    assert one.read_bytes() == two.read_bytes()
+    assert len(pd.read_csv(one)) == len(texts)
+
+
+def test_the_accurate_recipe_says_what_to_install(
+    monkeypatch, tiny_dir: Path, tiny_codebook
+) -> None:  # type: ignore[no-untyped-def]
+    from framing.errors import FramingError
+    from training import finetune
+
+    real = finetune.find_spec
+    monkeypatch.setattr(finetune, "find_spec", lambda name: None if name == "torch" else real(name))
+    data = read_labeled_csv(tiny_dir / "labeled.csv", tiny_codebook)
+    with pytest.raises(FramingError, match=r"needs torch.*pip install -e '\.\[finetune\]'"):
+        train_model(data, n_folds=3, encoder=EncoderRecipe())
+
+
+def test_loading_an_accurate_model_without_onnxruntime_says_what_to_install(
+    accurate_dir: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # makes the import fail
+    with pytest.raises(ModelLoadError, match=r"needs onnxruntime.*pip install -e '\.\[encoder\]'"):
+        load_model(accurate_dir)
+
+
+def test_reproducing_an_accurate_card_runs_the_accurate_recipe_again(accurate_dir: Path) -> None:
+    from framing.artifact import read_card
+    from training.train import settings_from_card
+
+    settings = settings_from_card(read_card(accurate_dir))
+    assert settings.encoder is not None
+    assert settings.encoder.finetune == TINY_FINETUNE and settings.encoder.weight == 0.5
+
+
+def test_the_cli_refuses_the_accurate_recipe_early_without_its_libraries(
+    tiny_dir: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from framing.cli import main
+    from training import finetune
+
+    real = finetune.find_spec
+    monkeypatch.setattr(finetune, "find_spec", lambda n: None if n == "onnxruntime" else real(n))
+    out = tmp_path / "m"
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--data",
+            str(tiny_dir / "labeled.csv"),
+            "--out",
+            str(out),
+            "--recipe",
+            "accurate",
+        ],
+    )
+    assert result.exit_code != 0
+    assert "needs onnxruntime" in result.output and "[encoder]" in result.output
+    assert not out.exists()

