@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,12 @@ from conftest import tiny_rows
 from framing.encoder import SETTINGS_FILE, EncoderScorer
 from framing.errors import ModelLoadError
 
-torch = pytest.importorskip("torch", reason="the encoder extra is not installed")
+if os.environ.get("FRAMING_REQUIRE_ENCODER") and find_spec("torch") is None:
+    pytest.fail(
+        "torch is missing but FRAMING_REQUIRE_ENCODER is set (make install-encoder)",
+        pytrace=False,
+    )
+torch = pytest.importorskip("torch", reason="the encoder extra is not installed (make test has it)")
 transformers = pytest.importorskip("transformers", reason="the encoder extra is not installed")
 
 from framing import load_model  # noqa: E402
