@@ -72,8 +72,9 @@ def save_model(
             None if model.calibration is None else model.calibration.weights.tolist()
         ),
         "window_pooling": None if model.pooling is None else model.pooling.to_dict(),
-        "encoder": None if model.encoder is None else _save_encoder(model, directory),
     }
+    if model.encoder is not None:  # absent otherwise, so earlier models rebuild byte-identically
+        payload["encoder"] = _save_encoder(model, directory)
     _drop_process_state(model.pipeline)
     model_path = directory / MODEL_FILE
     _atomic_write(model_path, lambda handle: joblib.dump(payload, handle, compress=3))
