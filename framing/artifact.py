@@ -57,8 +57,8 @@ def save_model(
     """Write ``model`` into ``directory`` (created if needed) with its card.
 
     The payload is a plain dict (schema version, frame ids, thresholds, the fitted Pipeline, the
-    length calibration or None, the window pooling or None, the encoder's weight and file
-    checksums or None; the encoder's files go into ``encoder/``). The
+    length calibration or None, the window pooling or None; with an encoder, its weight and its
+    files' checksums, the files going into ``encoder/``). The
     files are written to temporary names and renamed, so a crash never leaves a half-written model.
     """
     directory = Path(directory)
