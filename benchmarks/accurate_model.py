@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from encoder_cost import _timings as timings
 
 from framing.artifact import load_model
 from framing.data import read_labeled_csv
@@ -31,23 +29,6 @@ from framing.encoder import ENCODER_FILES, SCORER_FILE, EncoderScorer
 from framing.model import FramingModel
 from framing.paths import DEFAULT_MODEL_DIR, LABELED_SENTENCES_PATH, REAL_DEV_PATH
 from training.metrics import multilabel_metrics
-
-
-def _timings(score: Callable[[list[str]], object], texts: list[str]) -> tuple[float, float]:
-    """Median seconds for one sentence alone, and median seconds per sentence in batches of 64."""
-    single = []
-    for text in texts[:200]:
-        started = time.perf_counter()
-        score([text])
-        single.append(time.perf_counter() - started)
-    ordered = sorted(texts, key=len)
-    batched = []
-    for _ in range(3):
-        started = time.perf_counter()
-        for start in range(0, len(ordered), 64):
-            score(ordered[start : start + 64])
-        batched.append((time.perf_counter() - started) / len(ordered))
-    return statistics.median(single), statistics.median(batched)
 
 
 def _int8_variant(model: FramingModel) -> FramingModel:
@@ -104,7 +85,7 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|")
     scores = {}
     for name, model in models.items():
-        single, batched = _timings(model.predict_proba, texts)
+        single, batched = timings(model.predict_proba, texts, 3)
         scores[name] = model.predict_proba(texts)
         metrics = multilabel_metrics(dev.labels, scores[name] >= model.thresholds, model.frame_ids)
         micro = metrics["micro"]
