@@ -589,6 +589,7 @@ def score_table(
     bar = _Progress(progress, total_rows, fraction)
     writer = _Writer(output_path, out_fmt)
     pool = None
+    ctrl_c = _CtrlC()
     try:
         tasks = _tasks(model, chunks, options, report)
         if jobs <= 1:
@@ -597,6 +598,7 @@ def score_table(
                 writer.write(format_chunk(scored, out_fmt, header))
                 report.rows_out += len(scored)
                 bar.update(len(chunk))
+                ctrl_c.check()
         else:
             context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
             pool = context.Pool(jobs, initializer=_init_worker, initargs=(model, options, out_fmt))
@@ -605,11 +607,14 @@ def score_table(
                 pending.append((pool.apply_async(_work, (task,)), len(task[0])))
                 if len(pending) >= 2 * jobs:
                     _drain_one(pending, writer, report, bar)
+                ctrl_c.check()
             while pending:
                 _drain_one(pending, writer, report, bar)
+                ctrl_c.check()
             pool.close()
             pool.join()
             pool = None
+        ctrl_c.check()
         writer.commit()
     except BaseException:
         if pool is not None:
@@ -617,9 +622,43 @@ def score_table(
         writer.abort()
         raise
     finally:
+        ctrl_c.restore()
         bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+class _CtrlC:
+    """Remembers Ctrl-C for the length of a run, so that the run stops even when Python swallows
+    the KeyboardInterrupt: one raised while a finalizer or an at-fork hook runs is printed as
+    "Exception ignored" and lost. That was seen in a parallel run (inside logging's at-fork hook
+    as the pool forked): it went on to write its output and exited 0.
+
+    Only takes over Ctrl-C in the main thread, and only from Python's own handler.
+    """
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._installed = (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        )
+        if self._installed:
+            signal.signal(signal.SIGINT, self._handle)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.pressed = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if Ctrl-C was pressed, even if its first one was lost."""
+        if self.pressed:
+            raise KeyboardInterrupt
+
+    def restore(self) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            self._installed = False
 
 
 #: Seconds to wait for ``Pool.terminate()`` after a failure before giving up on it.

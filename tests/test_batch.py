@@ -221,6 +221,41 @@ def _big_parallel_run_in_progress(model_dir, tmp_path, **popen):
     return process, source, out, rows
 
 
+class _SwallowedCtrlC:
+    """Ctrl-C arriving while Python runs a finalizer: the KeyboardInterrupt is printed as
+    "Exception ignored" and lost. Seen for real in a parallel run, inside logging's at-fork hook:
+    the run went on to write its output and exited 0."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10_000):  # the handler runs here, at a loop's check for signals
+            pass
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowing
+def test_a_ctrl_c_that_python_swallows_still_stops_the_run(
+    tiny_model, corpus, tmp_path, monkeypatch
+):
+    import framing.batch as batch
+
+    calls = {"n": 0}
+    original = batch.score_chunk
+
+    def interrupted_once(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            _SwallowedCtrlC()  # dropped at once: __del__ runs and swallows its KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "score_chunk", interrupted_once)
+    out = tmp_path / "out.csv"
+    with pytest.raises(KeyboardInterrupt):
+        _score(tiny_model, corpus, out, chunksize=20)
+    assert calls["n"] == 2
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_ctrl_c_on_a_parallel_run_leaves_no_output(tiny_model_dir, tmp_path):
     process, source, out, _ = _big_parallel_run_in_progress(tiny_model_dir, tmp_path)
     before = source.read_bytes()
