@@ -218,6 +218,11 @@ def test_a_single_candidate_weight_is_used_as_given(
     assert result.model.encoder_weight == 0.25
     assert result.card["pipeline"]["encoder"]["weight"] == 0.25
     assert [c["weight"] for c in result.report["components"]["weight_search"]] == [0.25]
+    parts = result.mix_parts  # the two scorers apart, as benchmarks/accurate_mix.py reads them
+    mixed = 0.75 * parts["test_tfidf"] + 0.25 * parts["test_encoder"]
+    np.testing.assert_allclose(mixed, result.predictions["test"][1], atol=1e-12)
+    tuning_rows = result.card["pipeline"]["encoder"]["rows"]["tuning"]
+    assert parts["tuning_truth"].shape == parts["tuning_encoder"].shape == (tuning_rows, 3)
 
 
 @pytest.mark.parametrize("weights", [(), (0.5, 1.5), (-0.1,)])

@@ -97,6 +97,10 @@ class TrainResult:
     warnings: list[str] = field(default_factory=list)
     #: (truth, scores, thresholds) of the cross-validation and of the held-out test, for reports.
     predictions: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: The accurate recipe's two scorers kept apart, for measuring other mixes
+    #: (``benchmarks/accurate_mix.py``): truth, TF-IDF and encoder scores of the tuning fold
+    #: (``tuning_*``) and of the held-out test (``test_*``).
+    mix_parts: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def out_of_fold_scores(
@@ -356,6 +360,7 @@ def train_model(
             "cross_validation": (train_part.labels, oof, cv_thresholds),
             "test": (test_part.labels, test_scores, test_thresholds),
         },
+        mix_parts={} if mixed is None else mixed.parts,
     )
 
 
@@ -369,6 +374,7 @@ class _MixedScores:
     test_scores: np.ndarray
     test_metrics: dict[str, Any]
     report: dict[str, Any]
+    parts: dict[str, np.ndarray]
 
 
 def _encoder_part(
@@ -410,7 +416,8 @@ def _encoder_part(
         candidates.append((weight, thresholds, tuning))
     weight, thresholds, tuning = max(candidates, key=lambda c: c[2]["macro"]["f1"])
     say(f"encoder weight {weight:g} chosen on the tuning fold")
-    mixed = (1 - weight) * test_scores + weight * scorer.predict_proba(test_part.texts)
+    test_encoder = scorer.predict_proba(test_part.texts)
+    mixed = (1 - weight) * test_scores + weight * test_encoder
     metrics = multilabel_metrics(test_part.labels, mixed >= thresholds, ids)
     metrics["brier"] = brier_scores(test_part.labels, mixed, ids)
     return _MixedScores(
@@ -431,6 +438,14 @@ def _encoder_part(
                 }
                 for w, _, m in candidates
             ],
+        },
+        parts={
+            "tuning_truth": tune_labels,
+            "tuning_tfidf": oof[tune],
+            "tuning_encoder": tune_encoder,
+            "test_truth": test_part.labels,
+            "test_tfidf": test_scores,
+            "test_encoder": test_encoder,
         },
     )
 
