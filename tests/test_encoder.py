@@ -225,6 +225,36 @@ def test_a_single_candidate_weight_is_used_as_given(
     assert parts["tuning_truth"].shape == parts["tuning_encoder"].shape == (tuning_rows, 3)
 
 
+def test_a_refit_fine_tunes_again_on_the_whole_training_split_and_ships_that_encoder(
+    tiny_dir: Path, tiny_codebook, tiny_base: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from training.train import _recipe_from_card
+
+    cache = tmp_path / "cache"
+    result = _train_accurate(tiny_dir, tiny_codebook, tiny_base, cache, refit=True)
+    encoder = result.card["pipeline"]["encoder"]
+    rows = encoder["rows"]
+    assert (
+        rows["refitted"]
+        == rows["fitted"] + rows["tuning"]
+        == result.card["metrics"]["split"]["n_train"]
+    )
+    folders = sorted(cache.glob("encoder-*"))
+    assert len(folders) == 2  # the first fine-tune and the refit
+    shipped = result.model.encoder.folder
+    assert shipped in folders
+    settings = json.loads((shipped / SETTINGS_FILE).read_text(encoding="utf-8"))
+    assert settings["training_rows"]["n"] == rows["refitted"]
+    parts = result.mix_parts
+    assert parts["first_encoder"].folder in folders and parts["first_encoder"].folder != shipped
+    assert not np.allclose(parts["test_encoder_first"], parts["test_encoder"])
+    weight = result.model.encoder_weight
+    mixed = (1 - weight) * parts["test_tfidf"] + weight * parts["test_encoder"]
+    np.testing.assert_allclose(mixed, result.predictions["test"][1], atol=1e-12)
+    assert "fine-tuned again" in result.card["pipeline"]["description"]
+    assert _recipe_from_card(encoder).refit  # --reproduce refits too
+
+
 @pytest.mark.parametrize("weights", [(), (0.5, 1.5), (-0.1,)])
 def test_encoder_weights_outside_zero_to_one_are_refused(weights: tuple[float, ...]) -> None:
     with pytest.raises(ValueError, match="must be between 0 and 1"):
@@ -323,7 +353,7 @@ def test_reproducing_an_accurate_card_runs_the_accurate_recipe_again(accurate_di
     settings = settings_from_card(read_card(accurate_dir))
     assert settings.encoder is not None
     assert settings.encoder.finetune == TINY_FINETUNE
-    assert settings.encoder.weights == ENCODER_WEIGHTS
+    assert settings.encoder.weights == ENCODER_WEIGHTS and not settings.encoder.refit
     card = read_card(accurate_dir)
     del card["pipeline"]["encoder"]["weights_tried"]  # as written before the weight search
     card["pipeline"]["encoder"]["weight"] = 0.5
