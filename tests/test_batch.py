@@ -181,19 +181,28 @@ def test_refusals_leave_existing_output_untouched(tiny_model, corpus, tmp_path):
     assert not list(tmp_path.glob(".*.part"))
 
 
-def test_a_failure_mid_file_leaves_no_output(tiny_model, corpus, tmp_path, monkeypatch):
+def _on_chunk(monkeypatch, n, action):
+    """Make ``score_chunk`` call ``action`` at its ``n``-th call; return the call counter."""
     import framing.batch as batch
 
     calls = {"n": 0}
     original = batch.score_chunk
 
-    def failing(*args, **kwargs):
+    def patched(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
+        if calls["n"] == n:
+            action()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(batch, "score_chunk", failing)
+    monkeypatch.setattr(batch, "score_chunk", patched)
+    return calls
+
+
+def test_a_failure_mid_file_leaves_no_output(tiny_model, corpus, tmp_path, monkeypatch):
+    def ctrl_c():
+        raise KeyboardInterrupt
+
+    calls = _on_chunk(monkeypatch, 3, ctrl_c)
     out = tmp_path / "out.csv"
     with pytest.raises(KeyboardInterrupt):
         _score(tiny_model, corpus, out, chunksize=20)
@@ -236,18 +245,8 @@ class _SwallowedCtrlC:
 def test_a_ctrl_c_that_python_swallows_still_stops_the_run(
     tiny_model, corpus, tmp_path, monkeypatch
 ):
-    import framing.batch as batch
-
-    calls = {"n": 0}
-    original = batch.score_chunk
-
-    def interrupted_once(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            _SwallowedCtrlC()  # dropped at once: __del__ runs and swallows its KeyboardInterrupt
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(batch, "score_chunk", interrupted_once)
+    # Dropped at once: its __del__ runs and swallows its KeyboardInterrupt.
+    calls = _on_chunk(monkeypatch, 2, _SwallowedCtrlC)
     out = tmp_path / "out.csv"
     with pytest.raises(KeyboardInterrupt):
         _score(tiny_model, corpus, out, chunksize=20)
