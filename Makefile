@@ -36,8 +36,8 @@ $(MODEL_DIR)/card.json: $(VENV)/.installed $(DATA) $(CODEBOOK) $(wildcard framin
 	$(BIN)/framing train --data $(DATA) --codebook $(CODEBOOK) --out $(MODEL_DIR) \
 		--name default --strict --force --report $(MODEL_DIR)/training_report.json
 
-# The opt-in accurate model: the default recipe plus a fine-tuned MiniLM encoder. About 80 minutes
-# on two cores the first time (the fine-tuning is cached in models/.finetune-cache), 20 after.
+# The opt-in accurate model: the default recipe plus a fine-tuned MiniLM encoder. About two hours
+# on two cores the first time (two fine-tunings, cached in models/.finetune-cache), 15 after.
 model-accurate: $(ACCURATE_DIR)/card.json
 
 $(ACCURATE_DIR)/card.json: $(VENV)/.installed-encoder $(DATA) $(CODEBOOK) $(wildcard framing/*.py training/*.py)

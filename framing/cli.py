@@ -340,7 +340,7 @@ def _read_training_data(
     default="default",
     show_default=True,
     help="accurate: also fine-tune a small transformer encoder and average it with the TF-IDF "
-    "model (more accurate, about 40 times slower to tag, an hour to train; needs the "
+    "model (more accurate, about 40 times slower to tag, two hours to train; needs the "
     "'finetune' extra to train and the 'encoder' extra to use).",
 )
 @click.option(

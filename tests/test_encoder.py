@@ -231,7 +231,7 @@ def test_a_refit_fine_tunes_again_on_the_whole_training_split_and_ships_that_enc
     from training.train import _recipe_from_card
 
     cache = tmp_path / "cache"
-    result = _train_accurate(tiny_dir, tiny_codebook, tiny_base, cache, refit=True)
+    result = _train_accurate(tiny_dir, tiny_codebook, tiny_base, cache)  # refits by default
     encoder = result.card["pipeline"]["encoder"]
     rows = encoder["rows"]
     assert (
@@ -266,7 +266,7 @@ def test_a_second_run_reuses_the_cached_fine_tune_and_rebuilds_the_same_model(
 ) -> None:  # type: ignore[no-untyped-def]
     cache = tmp_path / "cache"
     _train_accurate(tiny_dir, tiny_codebook, tiny_base, cache)
-    assert len(list(cache.glob("encoder-*"))) == 1
+    assert len(list(cache.glob("encoder-*"))) == 2  # the first fine-tune and the refit
 
     from training import finetune
 
@@ -353,11 +353,13 @@ def test_reproducing_an_accurate_card_runs_the_accurate_recipe_again(accurate_di
     settings = settings_from_card(read_card(accurate_dir))
     assert settings.encoder is not None
     assert settings.encoder.finetune == TINY_FINETUNE
-    assert settings.encoder.weights == ENCODER_WEIGHTS and not settings.encoder.refit
+    assert settings.encoder.weights == ENCODER_WEIGHTS and settings.encoder.refit
     card = read_card(accurate_dir)
     del card["pipeline"]["encoder"]["weights_tried"]  # as written before the weight search
+    del card["pipeline"]["encoder"]["rows"]["refitted"]  # and before the refit
     card["pipeline"]["encoder"]["weight"] = 0.5
-    assert settings_from_card(card).encoder.weights == (0.5,)
+    old = settings_from_card(card).encoder
+    assert old.weights == (0.5,) and not old.refit
 
 
 def test_the_cli_refuses_the_accurate_recipe_early_without_its_libraries(
