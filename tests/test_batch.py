@@ -198,18 +198,6 @@ def _on_chunk(monkeypatch, n, action):
     return calls
 
 
-def test_a_failure_mid_file_leaves_no_output(tiny_model, corpus, tmp_path, monkeypatch):
-    def ctrl_c():
-        raise KeyboardInterrupt
-
-    calls = _on_chunk(monkeypatch, 3, ctrl_c)
-    out = tmp_path / "out.csv"
-    with pytest.raises(KeyboardInterrupt):
-        _score(tiny_model, corpus, out, chunksize=20)
-    assert calls["n"] == 3
-    assert not out.exists() and not list(tmp_path.glob(".*.part"))
-
-
 def _framing_score(source, out, model_dir, *extra, **popen):
     framing = str(Path(sys.executable).with_name("framing"))
     command = [framing, "score", str(source), "-o", str(out), "--model", str(model_dir), *extra]
@@ -241,16 +229,25 @@ class _SwallowedCtrlC:
             pass
 
 
+def _ctrl_c() -> None:
+    raise KeyboardInterrupt
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowing
-def test_a_ctrl_c_that_python_swallows_still_stops_the_run(
-    tiny_model, corpus, tmp_path, monkeypatch
+@pytest.mark.parametrize(
+    "interrupt",
+    # _SwallowedCtrlC is dropped at once: its __del__ runs and swallows its KeyboardInterrupt.
+    [_ctrl_c, _SwallowedCtrlC],
+    ids=["ctrl-c", "ctrl-c-that-python-swallows"],
+)
+def test_an_interruption_mid_file_leaves_no_output(
+    tiny_model, corpus, tmp_path, monkeypatch, interrupt
 ):
-    # Dropped at once: its __del__ runs and swallows its KeyboardInterrupt.
-    calls = _on_chunk(monkeypatch, 2, _SwallowedCtrlC)
+    calls = _on_chunk(monkeypatch, 3, interrupt)
     out = tmp_path / "out.csv"
     with pytest.raises(KeyboardInterrupt):
         _score(tiny_model, corpus, out, chunksize=20)
-    assert calls["n"] == 2
+    assert calls["n"] == 3  # stopped at the chunk it was interrupted in, not run to the end
     assert not out.exists() and not list(tmp_path.glob(".*.part"))
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
