@@ -260,8 +260,9 @@ def train_model(
     With ``encoder`` (the accurate recipe), a transformer encoder is also fine-tuned once, on the
     training split minus its first inner fold; the final thresholds are tuned on that fold's
     averaged scores (TF-IDF out-of-fold, encoder unseen), as is the encoder's weight in the
-    average, and the held-out test scores the average. The report keeps the TF-IDF model's own
-    figures under ``components``.
+    average. With the recipe's refit (its default) the encoder is then fine-tuned again on the
+    whole training split, and that encoder is the one the held-out test measures and the model
+    ships. The report keeps the TF-IDF model's own figures under ``components``.
 
     Raises:
         DataError: when the data check fails or a frame has too few examples.
