@@ -26,7 +26,6 @@ from pathlib import Path
 
 from framing.codebook import default_codebook
 from framing.data import read_labeled_csv
-from framing.model import FramingModel
 from framing.paths import LABELED_SENTENCES_PATH, REAL_DEV_PATH
 from training.metrics import multilabel_metrics, tune_thresholds
 from training.pipeline import DEFAULT_CONFIG
@@ -59,14 +58,7 @@ def main() -> int:
     )
     parts, model, ids = result.mix_parts, result.model, codebook.ids
     assert model.encoder is not None
-    tfidf_only = FramingModel(
-        model.pipeline,
-        model.codebook,
-        model.thresholds,
-        calibration=model.calibration,
-        pooling=model.pooling,
-    )
-    dev_tfidf = tfidf_only.predict_proba(dev.texts)
+    dev_tfidf = model.tfidf_proba(dev.texts)
     encoders = {"as shipped": (parts["test_encoder"], model.encoder.predict_proba(dev.texts))}
     if "first_encoder" in parts:
         encoders = {

@@ -210,6 +210,15 @@ class FramingModel:
         that property; without it, a lone text otherwise takes a path that may differ in the
         last bits.
         """
+        scores = self.tfidf_proba(texts, stable=stable)
+        if self.encoder is not None and len(texts):
+            weight = self.encoder_weight
+            scores = (1 - weight) * scores + weight * self.encoder.predict_proba(texts)
+        return scores
+
+    def tfidf_proba(self, texts: Sequence[str], *, stable: bool = False) -> np.ndarray:
+        """The TF-IDF Pipeline's part of ``predict_proba``: its scores, window-pooled and
+        recalibrated, before any averaging with an encoder (the whole score without one)."""
         scorer, pooling = self._scorer, self.pooling
         if scorer is None or not len(texts):
             scores = predict_scores(self.pipeline, texts, pooling=pooling)
@@ -225,9 +234,6 @@ class FramingModel:
                 )
         if self.calibration is not None and len(texts):
             scores = self.calibration.apply(texts, scores)
-        if self.encoder is not None and len(texts):
-            weight = self.encoder_weight
-            scores = (1 - weight) * scores + weight * self.encoder.predict_proba(texts)
         return scores
 
     def decide(self, scores: np.ndarray, threshold: float | None = None) -> np.ndarray:

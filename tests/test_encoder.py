@@ -180,6 +180,7 @@ def test_the_accurate_recipe_averages_the_encoder_with_the_tfidf_model(accurate_
     assert model.encoder is not None and weight in ENCODER_WEIGHTS
     texts = ["Heavy rain fell on the stadium during the match.", "We ate soup."]
     tfidf = model.calibration.apply(texts, model._scorer.predict_proba(texts))
+    np.testing.assert_allclose(model.tfidf_proba(texts), tfidf, atol=1e-12)
     expected = (1 - weight) * tfidf + weight * model.encoder.predict_proba(texts)
     np.testing.assert_allclose(model.predict_proba(texts), expected, atol=1e-12)
     assert not np.allclose(model.predict_proba(texts), tfidf)
